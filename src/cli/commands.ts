@@ -1,0 +1,13 @@
+// Table of CLI commands. Each command module is imported lazily so `edgeprop sim` does not load the
+// learner and `edgeprop jobs` does not load serialport.
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  demo: {
+    summary: "train a small network with the core engine and print its progress",
+    run: async (argv) => (await import("./demo.ts")).runDemo(argv),
+  },
+};
