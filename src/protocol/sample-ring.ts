@@ -1,0 +1,107 @@
+// Preallocated ring of one board's samples: board time, raw counts per channel, saturation flags and
+// a segment id per sample. The stream decoder is the only writer; readers follow `written`.
+//
+// Ownership and lifetime: sample number i (0-based, counted since construction) lives in slot
+// i % capacity until `written - i > capacity`, when it has been overwritten. Read a range
+// [from, written) with from ≥ oldest(). All arrays are allocated once, in the constructor.
+
+/** Raw values the sensor sends when over range: such a sample is not a measurement. */
+export const RAW_SAT_HIGH = 32767;
+export const RAW_SAT_LOW = -32768;
+
+export function isSaturatedRaw(raw: number): boolean {
+  return raw === RAW_SAT_HIGH || raw === RAW_SAT_LOW;
+}
+
+export interface SampleRingOptions {
+  /** Samples kept per channel (default 65536: 20 s of VIB at 3200 Hz, 65 s of RUN). */
+  capacity?: number;
+  /** Channels stored per sample (default 3, the VIB board's; RUN uses channel 0). */
+  channels?: number;
+}
+
+export class SampleRing {
+  readonly capacity: number;
+  readonly channels: number;
+  /** Unwrapped board time of each sample, µs (NaN when the sample rate was not yet known). */
+  readonly timeUs: Float64Array;
+  /** Raw i16 counts, one array per channel; physical value = raw × lsb from the board's HELLO. */
+  readonly values: Int16Array[];
+  /** Bit c set: channel c of this sample is saturated (raw 32767 or −32768). */
+  readonly saturation: Uint8Array;
+  /** Continuity segment of each sample: it changes at every seq gap, board reset or rate change,
+   *  so two samples are continuous only when their segment ids are equal. */
+  readonly segment: Uint32Array;
+  /** Samples written since construction (monotonic; the next sample's number). */
+  written = 0;
+  /** Saturated channel values written since construction. */
+  saturatedValues = 0;
+
+  constructor(options: SampleRingOptions = {}) {
+    const capacity = options.capacity ?? 65536;
+    const channels = options.channels ?? 3;
+    if (!Number.isInteger(capacity) || capacity < 32) {
+      throw new RangeError(`SampleRing capacity must be an integer ≥ 32, got ${capacity}`);
+    }
+    if (!Number.isInteger(channels) || channels < 1 || channels > 8) {
+      throw new RangeError(`SampleRing channels must be an integer in 1..8, got ${channels}`);
+    }
+    this.capacity = capacity;
+    this.channels = channels;
+    this.timeUs = new Float64Array(capacity);
+    this.values = Array.from({ length: channels }, () => new Int16Array(capacity));
+    this.saturation = new Uint8Array(capacity);
+    this.segment = new Uint32Array(capacity);
+  }
+
+  /** Number of the oldest sample still held. */
+  oldest(): number {
+    return this.written > this.capacity ? this.written - this.capacity : 0;
+  }
+
+  /** Slot of sample number i (valid for oldest() ≤ i < written). */
+  slot(i: number): number {
+    return i % this.capacity;
+  }
+
+  /**
+   * Appends n samples of `frameChannels` interleaved little-endian i16 values read from
+   * bytes[offset…]: sample k at t0Us + k × dtUs. Channels beyond this ring's are skipped, missing
+   * ones are stored as 0. Returns the number of the first sample written. Allocation-free.
+   */
+  writeInterleaved(
+    bytes: Uint8Array,
+    offset: number,
+    n: number,
+    frameChannels: number,
+    t0Us: number,
+    dtUs: number,
+    segment: number,
+  ): number {
+    const first = this.written;
+    const stored = frameChannels < this.channels ? frameChannels : this.channels;
+    let slot = first % this.capacity;
+    let p = offset;
+    for (let k = 0; k < n; k++) {
+      this.timeUs[slot] = k === 0 ? t0Us : t0Us + k * dtUs;
+      this.segment[slot] = segment;
+      let sat = 0;
+      for (let c = 0; c < frameChannels; c++) {
+        const raw = ((bytes[p] | (bytes[p + 1] << 8)) << 16) >> 16;
+        p += 2;
+        if (c < stored) {
+          this.values[c][slot] = raw;
+          if (raw === RAW_SAT_HIGH || raw === RAW_SAT_LOW) {
+            sat |= 1 << c;
+            this.saturatedValues++;
+          }
+        }
+      }
+      for (let c = stored; c < this.channels; c++) this.values[c][slot] = 0;
+      this.saturation[slot] = sat;
+      if (++slot === this.capacity) slot = 0;
+    }
+    this.written = first + n;
+    return first;
+  }
+}

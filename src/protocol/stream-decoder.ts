@@ -1,0 +1,265 @@
+// Streaming, allocation-free decoder of one board's byte stream (or of the controller's commands).
+//
+// push() takes chunks of any size: a frame may be split anywhere and several may share a chunk.
+// SAMPLES go into a preallocated SampleRing; every other frame reaches the sink as a call with plain
+// number arguments. Nothing is allocated per frame and nothing throws out of push(): a bad frame is
+// counted by reason (DecoderCounters) and decoding resumes after the next 0x00.
+//
+// Times given to the sink and written to the ring are on the unwrapped board timeline in µs
+// (ClockUnwrap: raw = t mod 2^32). The frame's seq and raw t_us are readable as `lastSeq` /
+// `lastRawTUs` during a callback.
+
+import { cobsDecodeInto } from "./cobs.ts";
+import { ClockUnwrap } from "./clock-unwrap.ts";
+import { DecoderCounters } from "./decoder-counters.ts";
+import { MAX_ENCODED_BYTES } from "./decode-frame.ts";
+import { DROP_REASONS, FrameType, HEADER_BYTES, type DropReason } from "./frames.ts";
+import { CHECK_OK, DropCode, checkPayload } from "./payload-check.ts";
+import { SampleRing } from "./sample-ring.ts";
+
+/**
+ * What a StreamDecoder reports. Every method is optional; all are called synchronously from push().
+ * Times (`tUs`, `tMarkUs`) are unwrapped board µs; `tUs` is the frame header's time.
+ */
+export interface FrameSink {
+  /** HELLO. `reset` is true when it starts a new seq run (the board rebooted): a discontinuity. */
+  onHello?(kind: number, fwMajor: number, fwMinor: number, channels: number, serialNo: number,
+    rateHz: number, lsb: number, reset: boolean, tUs: number): void;
+  /** SAMPLES: samples [firstSample, firstSample + n) are now in the ring; tUs = first sample's time. */
+  onSamples?(firstSample: number, n: number, channels: number, tUs: number): void;
+  /** INDEX: the hub mark at tMarkUs; periodUs since the previous mark (0 for the first). */
+  onIndex?(tMarkUs: number, periodUs: number, tUs: number): void;
+  onLathe?(state: number, rpm: number, toolMmX100: number, flags: number, tUs: number): void;
+  onStatus?(flags: number, tempCx100: number, dropped: number, tUs: number): void;
+  onAck?(commandType: number, result: number, tUs: number): void;
+  /** A command (PING 0x81, STREAM 0x82, SET_RATE 0x83); arg = `on`, `rate_hz`, or 0 for PING. */
+  onCommand?(type: number, arg: number, seq: number): void;
+  /** A seq gap before the current frame: lostFrames frames are missing; samples are discontinuous. */
+  onGap?(lostFrames: number, seq: number): void;
+  /** A dropped frame (reason is one of the DROP_REASONS constants: no string is built). */
+  onDrop?(reason: DropReason): void;
+}
+
+export interface StreamDecoderOptions {
+  /** Where samples go (default: a new SampleRing with the ring options below). */
+  ring?: SampleRing;
+  /** Samples per channel of the default ring (default 65536). */
+  ringCapacity?: number;
+  /** Channels of the default ring (default 3). */
+  channels?: number;
+  /** Sample rate assumed until a HELLO states one (default 0: inferred from SAMPLES frame spacing;
+   *  until then only the first sample of a frame gets a time, the others NaN). */
+  rateHz?: number;
+  sink?: FrameSink;
+}
+
+const NO_SINK: FrameSink = {};
+
+export class StreamDecoder {
+  readonly ring: SampleRing;
+  readonly counters = new DecoderCounters();
+  readonly clock = new ClockUnwrap();
+  sink: FrameSink;
+
+  /** From the last HELLO (0 / NaN until one arrives). */
+  kind = 0;
+  serialNo = 0;
+  channels = 0;
+  lsb = Number.NaN;
+  /** Sample rate in use: HELLO's, else the option, else inferred (0 while unknown). */
+  rateHz: number;
+  /** Continuity segment id written with each sample; +1 at every discontinuity. */
+  segment = 0;
+  /** Seq and raw header time of the frame being dispatched (or the last one). */
+  lastSeq = -1;
+  lastRawTUs = 0;
+
+  private readonly encoded = new Uint8Array(MAX_ENCODED_BYTES);
+  private encodedLen = 0;
+  private overlong = false;
+  private readonly payload = new Uint8Array(MAX_ENCODED_BYTES);
+  private readonly view = new DataView(this.payload.buffer);
+  private prevSamplesT = Number.NaN;
+  private prevSamplesN = 0;
+  private prevSamplesSegment = -1;
+
+  constructor(options: StreamDecoderOptions = {}) {
+    this.ring = options.ring ?? new SampleRing({ capacity: options.ringCapacity, channels: options.channels });
+    this.rateHz = options.rateHz ?? 0;
+    if (!(this.rateHz >= 0) || !Number.isFinite(this.rateHz)) {
+      throw new RangeError(`StreamDecoder rateHz must be ≥ 0, got ${options.rateHz}`);
+    }
+    this.sink = options.sink ?? NO_SINK;
+  }
+
+  /** Feeds received bytes. Never throws (unless a sink callback does). */
+  push(chunk: Uint8Array): void {
+    const len = chunk.length;
+    this.counters.bytes += len;
+    let i = 0;
+    while (i < len) {
+      const z = chunk.indexOf(0, i);
+      if (z < 0) {
+        this.stash(chunk, i, len);
+        return;
+      }
+      if (this.encodedLen === 0 && !this.overlong) {
+        this.run(chunk, i, z);
+      } else {
+        this.stash(chunk, i, z);
+        if (this.overlong) this.drop(DropCode.length);
+        else this.run(this.encoded, 0, this.encodedLen);
+        this.encodedLen = 0;
+        this.overlong = false;
+      }
+      i = z + 1;
+    }
+  }
+
+  /** Bytes of an unfinished frame waiting for their 0x00. */
+  pendingBytes(): number {
+    return this.encodedLen;
+  }
+
+  private stash(src: Uint8Array, from: number, to: number): void {
+    if (this.overlong) return;
+    if (this.encodedLen + (to - from) > MAX_ENCODED_BYTES) {
+      this.overlong = true;
+      return;
+    }
+    let w = this.encodedLen;
+    for (let r = from; r < to; r++) this.encoded[w++] = src[r];
+    this.encodedLen = w;
+  }
+
+  /** One delimited run src[start, end). */
+  private run(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n === 0) {
+      this.counters.idleDelimiters++;
+      return;
+    }
+    if (n > MAX_ENCODED_BYTES) {
+      this.drop(DropCode.length);
+      return;
+    }
+    const len = cobsDecodeInto(src, start, end, this.payload);
+    if (len < 0) {
+      this.drop(DropCode.cobs);
+      return;
+    }
+    const code = checkPayload(this.payload, len);
+    if (code !== CHECK_OK) {
+      this.drop(code);
+      return;
+    }
+    this.dispatch();
+  }
+
+  private drop(code: number): void {
+    this.counters.droppedByReason[code]++;
+    this.sink.onDrop?.(DROP_REASONS[code]);
+  }
+
+  private dispatch(): void {
+    const p = this.payload;
+    const v = this.view;
+    const type = p[1];
+    const seq = p[2] | (p[3] << 8);
+    const rawT = v.getUint32(4, true);
+    const c = this.counters;
+    c.framesOk++;
+    c.okByType[type]++;
+    const isReset = type === FrameType.HELLO && this.trackSeqHello(seq);
+    if (!isReset && type !== FrameType.HELLO) this.trackSeq(seq);
+    this.lastSeq = seq;
+    this.lastRawTUs = rawT;
+    const sink = this.sink;
+    const b = HEADER_BYTES;
+    switch (type) {
+      case FrameType.SAMPLES: {
+        const tUs = this.clock.unwrap(rawT, true);
+        this.samples(tUs, p[b], p[b + 1]);
+        return;
+      }
+      case FrameType.INDEX: {
+        const tUs = this.clock.unwrap(rawT, true);
+        const tMark = this.clock.unwrap(v.getUint32(b, true), false);
+        sink.onIndex?.(tMark, v.getUint32(b + 4, true), tUs);
+        return;
+      }
+      case FrameType.LATHE:
+        sink.onLathe?.(p[b], v.getUint16(b + 1, true), v.getInt16(b + 3, true), p[b + 5], this.clock.unwrap(rawT, true));
+        return;
+      case FrameType.STATUS:
+        sink.onStatus?.(p[b], v.getInt16(b + 1, true), v.getUint16(b + 3, true), this.clock.unwrap(rawT, true));
+        return;
+      case FrameType.ACK:
+        sink.onAck?.(p[b], p[b + 1], this.clock.unwrap(rawT, true));
+        return;
+      case FrameType.HELLO:
+        this.hello(isReset, this.clock.unwrap(rawT, true));
+        return;
+      case FrameType.PING:
+        sink.onCommand?.(type, 0, seq);
+        return;
+      case FrameType.STREAM:
+        sink.onCommand?.(type, p[b], seq);
+        return;
+      default: // SET_RATE (checkPayload admits no other type)
+        sink.onCommand?.(type, v.getUint16(b, true), seq);
+    }
+  }
+
+  /** Seq bookkeeping for any frame but HELLO. */
+  private trackSeq(seq: number): void {
+    if (this.lastSeq >= 0) {
+      const expected = (this.lastSeq + 1) & 0xffff;
+      if (seq !== expected) {
+        const lost = (seq - expected) & 0xffff;
+        this.counters.gaps++;
+        this.counters.lostFrames += lost;
+        this.segment++;
+        this.sink.onGap?.(lost, seq);
+      }
+    }
+  }
+
+  /** Seq bookkeeping for HELLO; returns true when it marks a board reset (seq back to 0). */
+  private trackSeqHello(seq: number): boolean {
+    if (this.lastSeq >= 0 && seq === 0 && this.lastSeq !== 0xffff) {
+      this.counters.resets++;
+      this.segment++;
+      return true;
+    }
+    this.trackSeq(seq);
+    return false;
+  }
+
+  private hello(reset: boolean, tUs: number): void {
+    const p = this.payload;
+    const v = this.view;
+    const b = HEADER_BYTES;
+    const rate = v.getUint16(b + 8, true);
+    if (rate !== this.rateHz && this.counters.samples > 0 && !reset) this.segment++;
+    this.kind = p[b];
+    this.channels = p[b + 3];
+    this.serialNo = v.getUint32(b + 4, true);
+    this.rateHz = rate;
+    this.lsb = v.getFloat32(b + 10, true);
+    this.sink.onHello?.(p[b], p[b + 1], p[b + 2], p[b + 3], this.serialNo, rate, this.lsb, reset, tUs);
+  }
+
+  private samples(tUs: number, n: number, channels: number): void {
+    if (this.rateHz === 0 && this.prevSamplesSegment === this.segment && tUs > this.prevSamplesT) {
+      this.rateHz = (this.prevSamplesN * 1e6) / (tUs - this.prevSamplesT);
+    }
+    const dt = this.rateHz > 0 ? 1e6 / this.rateHz : Number.NaN;
+    this.prevSamplesT = tUs;
+    this.prevSamplesN = n;
+    this.prevSamplesSegment = this.segment;
+    const first = this.ring.writeInterleaved(this.payload, HEADER_BYTES + 2, n, channels, tUs, dt, this.segment);
+    this.counters.samples += n;
+    this.sink.onSamples?.(first, n, channels, tUs);
+  }
+}
