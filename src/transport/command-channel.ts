@@ -163,10 +163,15 @@ export class CommandChannel {
     return next;
   }
 
+  /** Writes a command; a write that throws aborts the command it belongs to. */
   private send(frame: Frame): void {
     (frame as { seq: number }).seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
-    this.write(encodeFrame(frame));
+    try {
+      this.write(encodeFrame(frame));
+    } catch (err) {
+      this.fail(`write failed (${(err as Error).message})`);
+    }
   }
 
   private awaitAck(command: number, timeoutMs: number): Promise<number> {
