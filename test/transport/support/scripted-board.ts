@@ -17,6 +17,8 @@ export interface ScriptedBoardOptions {
   samplesPerFrame?: number;
   /** Send HELLO as soon as the port opens (as at power-up). Default false. */
   helloOnOpen?: boolean;
+  /** The only baud rate at which the board is understood; other rates hear and say nothing. */
+  baudRate?: number;
 }
 
 export class ScriptedBoard {
@@ -35,6 +37,10 @@ export class ScriptedBoard {
   streaming = true;
   seq = 0;
   tUs = 1_000_000;
+  readonly baudRate: number | undefined;
+  /** Times the port was opened, and at which baud rates. */
+  readonly openedAt: number[] = [];
+  private baudMatches = true;
   /** Commands received, decoded. */
   readonly received: Frame[] = [];
   private port: MockPortBinding | undefined;
@@ -51,6 +57,7 @@ export class ScriptedBoard {
     this.lsb = options.lsb ?? 0.0039;
     this.samplesPerFrame = options.samplesPerFrame ?? 32;
     this.helloOnOpen = options.helloOnOpen ?? false;
+    this.baudRate = options.baudRate;
     SerialPortMock.binding.createPort(path);
   }
 
@@ -58,14 +65,16 @@ export class ScriptedBoard {
     return !!this.port?.isOpen;
   }
 
-  attach(port: MockPortBinding): void {
+  attach(port: MockPortBinding, baudRate: number): void {
     this.port = port;
+    this.openedAt.push(baudRate);
+    this.baudMatches = this.baudRate === undefined || this.baudRate === baudRate;
     if (this.helloOnOpen) setImmediate(() => this.sendHello());
   }
 
   /** The controller wrote bytes. */
   receive(bytes: Uint8Array): void {
-    if (this.silent) return;
+    if (this.silent || !this.baudMatches) return;
     let start = 0;
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] !== 0) continue;
@@ -78,7 +87,7 @@ export class ScriptedBoard {
   }
 
   send(frame: Frame): void {
-    if (this.silent || !this.port?.isOpen) return;
+    if (this.silent || !this.baudMatches || !this.port?.isOpen) return;
     this.port.emitData(Buffer.from(encodeFrame(frame)));
   }
 
@@ -177,7 +186,7 @@ export function scriptedBinding(boards: ScriptedBoard[]): BindingInterface {
           if (board.unplugged) throw new Error("device unplugged");
           return read(buffer, offset, length);
         };
-        board.attach(port);
+        board.attach(port, options.baudRate);
       }
       return port;
     },
