@@ -54,6 +54,19 @@ export interface Kernels {
   sumSquares(x: number, n: number, out: number): void;
   /** x[k] *= alpha for k < n. */
   scale(x: number, n: number, alpha: number): void;
+
+  // Optional forms of the three methods above that take their real-valued parameters from float64
+  // slots of the arena instead of arguments. H is a Float64Array over the whole arena (whatever the
+  // network's precision) and h an index into it (byte offset / 8). Why: V8 boxes (allocates) a
+  // double passed to a JS function it does not inline, so a JS implementation should offer these;
+  // when present the network calls them and its hot path passes only small integers. A WebAssembly
+  // export takes f64 arguments from optimised JS without boxing and can omit them.
+  /** sgdStep with lr = H[h], momentum = H[h+1], nesterov = H[h+2] (0 or 1). */
+  sgdStepAt?(p: number, g: number, v: number, n: number, h: number): void;
+  /** adamStep with lr, beta1, beta2, eps, bc1, bc2 = H[h], H[h+1], ..., H[h+5]. */
+  adamStepAt?(p: number, g: number, m: number, v: number, n: number, h: number): void;
+  /** scale with alpha = H[h]. */
+  scaleAt?(x: number, n: number, h: number): void;
 }
 
 /**

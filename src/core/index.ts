@@ -1,0 +1,8 @@
+// Public surface of the core engine.
+export { createNetwork, Network, type Real } from "./network.ts";
+export { saveModel, loadModel, loadModelFile, type SaveOptions, type LoadOptions, type LoadedModel } from "./model-file.ts";
+export type { NetworkSpec, LayerSpec, OptimizerSpec, Activation, LossKind } from "./spec.ts";
+export { CoreError, CoreErrorCodes, type CoreErrorCode } from "./errors.ts";
+export type { Kernels, KernelProvider, Precision } from "./kernels/types.ts";
+export { registerKernelProvider, kernelProviderNames } from "./kernels/registry.ts";
+export { Rng } from "./rng.ts";

@@ -1,0 +1,334 @@
+// A network: one arena, views into it, and the four hot methods (forward, loss, gradient, train).
+// Everything is allocated in the constructor; the hot methods index into the arena, call kernels,
+// never throw and never allocate. Bad input is refused at the boundary and counted.
+import { CoreError, CoreErrorCodes } from "./errors.ts";
+import { initParams } from "./init.ts";
+import { createKernels } from "./kernels/registry.ts";
+import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, type Kernels } from "./kernels/types.ts";
+import { type Layout, PAGE_BYTES, STATS_DOUBLES, planLayout } from "./layout.ts";
+import { deltaIsPreActivation, lossCode, outputLoss } from "./losses.ts";
+import { type NetworkSpec, type ResolvedSpec, type Activation, resolveSpec } from "./spec.ts";
+
+export type Real = Float64Array | Float32Array;
+
+/** Most pages a WebAssembly.Memory may have (4 GiB of 64 KiB pages). */
+const MAX_PAGES = 65536;
+const STAT_LOSS = 0;
+const STAT_PENALTY = 1;
+const STAT_LAST_LOSS = 2;
+/** Optimizer parameters for the *At kernels: sgd lr, momentum, nesterov; adam lr, β1, β2, ε, bc1, bc2. */
+const STAT_OPT = 4;
+/** Clipping factor for scaleAt. */
+const STAT_CLIP = 10;
+
+function actCode(a: Activation): number {
+  switch (a) {
+    case "sigmoid":
+      return ACT_SIGMOID;
+    case "tanh":
+      return ACT_TANH;
+    case "relu":
+      return ACT_RELU;
+    case "leaky-relu":
+      return ACT_LEAKY_RELU;
+    default:
+      return ACT_LINEAR; // softmax layers use softmaxForward instead
+  }
+}
+
+export class Network {
+  readonly spec: ResolvedSpec;
+  readonly layout: Layout;
+  /** The arena's memory; its buffer never grows (maximum = initial), so views never detach. */
+  readonly memory: WebAssembly.Memory;
+  /** One view of the whole arena in the network's precision (what kernel offsets index). */
+  readonly arena: Real;
+  /** All parameters: per layer weights [unit][input] row-major, then biases [unit]. Writable. */
+  readonly params: Real;
+  /** Gradients, same layout as params; after train: the gradient applied (with decay and clipping). */
+  readonly grads: Real;
+  /** Optimizer state regions (sgd+momentum: [velocity]; adam: [m, v]), same layout as params. */
+  readonly optimizerState: Real[];
+  /** Outputs of the last forward/loss/gradient/train, [batch][outputs]. */
+  readonly output: Real;
+  /** Exact bytes of the laid-out arena (all regions, 16-byte aligned). */
+  readonly bytes: number;
+  readonly kernelName: string;
+  readonly batchSize: number;
+  readonly inputs: number;
+  readonly outputs: number;
+
+  /** Optimizer steps applied (Adam's t). Refused steps do not count. */
+  steps = 0;
+  /** Calls refused because x or target had the wrong length or a non-finite (or, for f32, out-of-range) value. */
+  refusedInputs = 0;
+  /** train calls whose loss or gradients were non-finite: nothing was applied, params and state are the last good ones. */
+  rolledBackSteps = 0;
+
+  /** Loss of the last train call (NaN before the first). Includes the weight-decay penalty.
+   *  Kept in the arena, not in a field: storing a double into an object field can allocate. */
+  get lastLoss(): number {
+    return this.stats[STAT_LAST_LOSS];
+  }
+
+  private readonly k: Kernels;
+  private readonly stats: Float64Array;
+  /** Index of stats[0] in a Float64Array over the whole arena (what the *At kernels take). */
+  private readonly statsIndex: number;
+  /** Whether the kernels offer the *At forms (decided at build; see kernels/types.ts). */
+  private readonly slotKernels: boolean;
+  private readonly acts: Int32Array;
+  private readonly softmaxOut: boolean;
+  private readonly lossCode: number;
+  private readonly fusedDelta: boolean;
+  private readonly maxAbsInput: number;
+  /** Bound above which a gradient entry could overflow (see gradsBounded). */
+  private readonly gradLimit: number;
+
+  constructor(spec: ResolvedSpec) {
+    this.spec = spec;
+    const layout = planLayout(spec);
+    this.layout = layout;
+    if (layout.pages > MAX_PAGES) {
+      throw new CoreError(CoreErrorCodes.ARENA, `arena needs ${layout.bytes} bytes, a WebAssembly memory holds at most ${MAX_PAGES * PAGE_BYTES}`, {
+        requested: layout.bytes,
+        available: MAX_PAGES * PAGE_BYTES,
+      });
+    }
+    try {
+      this.memory = new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages });
+    } catch (e) {
+      throw new CoreError(CoreErrorCodes.ARENA, `could not allocate ${layout.pages} pages for ${layout.bytes} bytes: ${(e as Error).message}`, {
+        requested: layout.bytes,
+      });
+    }
+    const f64 = spec.precision === "f64";
+    this.arena = f64 ? new Float64Array(this.memory.buffer) : new Float32Array(this.memory.buffer);
+    const view = (offset: number, length: number): Real => this.arena.subarray(offset, offset + length);
+    this.params = view(layout.params, layout.paramCount);
+    this.grads = view(layout.grads, layout.paramCount);
+    this.optimizerState = layout.state.map((o) => view(o, layout.paramCount));
+    const last = layout.layers[layout.layers.length - 1];
+    this.output = view(last.a, spec.batchSize * last.nOut);
+    this.stats = new Float64Array(this.memory.buffer, layout.statsByte, STATS_DOUBLES);
+    this.statsIndex = layout.statsByte / 8;
+    this.stats[STAT_LAST_LOSS] = NaN;
+    const o = spec.optimizer;
+    this.stats.set(o.type === "sgd" ? [o.learningRate, o.momentum, o.nesterov ? 1 : 0] : [o.learningRate, o.beta1, o.beta2, o.epsilon, 1, 1], STAT_OPT);
+    this.bytes = layout.bytes;
+    this.batchSize = spec.batchSize;
+    this.inputs = spec.inputs;
+    this.outputs = last.nOut;
+    this.acts = Int32Array.from(spec.layers, (l) => actCode(l.activation));
+    this.softmaxOut = spec.layers[spec.layers.length - 1].activation === "softmax";
+    this.lossCode = lossCode(spec.loss);
+    this.fusedDelta = deltaIsPreActivation(this.lossCode);
+    this.maxAbsInput = f64 ? Number.MAX_VALUE : 3.4028234663852886e38;
+    this.gradLimit = f64 ? 1e300 : 1e36;
+    const { name, kernels } = createKernels(spec.kernels, this.memory, spec.precision);
+    this.kernelName = name;
+    this.k = kernels;
+    this.slotKernels = typeof kernels.sgdStepAt === "function" && typeof kernels.adamStepAt === "function" && typeof kernels.scaleAt === "function";
+    initParams(spec, layout, this.arena);
+  }
+
+  /** Runs the network on x ([batch][inputs], sample-major). Returns the output view ([batch][outputs]);
+   *  a refused x yields outputs of NaN. The view is overwritten by the next call. */
+  forward(x: ArrayLike<number>): Real {
+    if (!this.stageInput(x)) {
+      this.refusedInputs++;
+      this.output.fill(NaN);
+      return this.output;
+    }
+    this.forwardStaged();
+    return this.output;
+  }
+
+  /** Loss for (x, target) without changing parameters, gradients or optimizer state; NaN if refused. */
+  loss(x: ArrayLike<number>, target: ArrayLike<number>): number {
+    if (!this.stageInput(x) || !this.stageTarget(target)) {
+      this.refusedInputs++;
+      return NaN;
+    }
+    this.forwardStaged();
+    const L = this.layout.layers[this.layout.layers.length - 1];
+    outputLoss(this.lossCode, this.arena, L.z, L.a, this.layout.t, -1, L.nOut, this.batchSize, this.stats, STAT_LOSS);
+    if (this.spec.weightDecay > 0) this.decay(false);
+    return this.stats[STAT_LOSS] + (this.spec.weightDecay > 0 ? this.stats[STAT_PENALTY] : 0);
+  }
+
+  /** Fills grads with d(loss)/d(params) (weight decay included, no clipping) and returns the loss;
+   *  changes no parameter. NaN (grads untouched) if the input is refused. */
+  gradient(x: ArrayLike<number>, target: ArrayLike<number>): number {
+    if (!this.stageInput(x) || !this.stageTarget(target)) {
+      this.refusedInputs++;
+      return NaN;
+    }
+    this.forwardStaged();
+    this.backwardStaged();
+    return this.stats[STAT_LOSS];
+  }
+
+  /** gradient + optimizer step. True when applied; false when refused (input) or rolled back
+   *  (non-finite loss or gradient: nothing applied). The loss is in lastLoss. */
+  train(x: ArrayLike<number>, target: ArrayLike<number>): boolean {
+    if (!this.stageInput(x) || !this.stageTarget(target)) {
+      this.refusedInputs++;
+      return false;
+    }
+    this.forwardStaged();
+    this.backwardStaged();
+    const loss = this.stats[STAT_LOSS];
+    this.stats[STAT_LAST_LOSS] = loss;
+    if (loss - loss !== 0 || !this.gradsBounded()) {
+      this.rolledBackSteps++;
+      return false;
+    }
+    const { grads, paramCount, scratch } = this.layout;
+    const clip = this.spec.clipNorm;
+    if (clip > 0) {
+      this.k.sumSquares(grads, paramCount, scratch);
+      const sq = this.arena[scratch];
+      if (sq > clip * clip) {
+        if (this.slotKernels) {
+          this.stats[STAT_CLIP] = clip / Math.sqrt(sq);
+          this.k.scaleAt!(grads, paramCount, this.statsIndex + STAT_CLIP);
+        } else {
+          this.k.scale(grads, paramCount, clip / Math.sqrt(sq));
+        }
+      }
+    }
+    this.applyOptimizer();
+    return true;
+  }
+
+  /** Copies and checks x into the input staging region; false (arena untouched) if refused. */
+  private stageInput(x: ArrayLike<number>): boolean {
+    const n = this.batchSize * this.inputs;
+    if (x.length !== n) return false;
+    const max = this.maxAbsInput;
+    for (let i = 0; i < n; i++) if (!(Math.abs(x[i]) <= max)) return false;
+    const a = this.arena;
+    const off = this.layout.x;
+    for (let i = 0; i < n; i++) a[off + i] = x[i];
+    return true;
+  }
+
+  private stageTarget(t: ArrayLike<number>): boolean {
+    const n = this.batchSize * this.outputs;
+    if (t.length !== n) return false;
+    const max = this.maxAbsInput;
+    for (let i = 0; i < n; i++) if (!(Math.abs(t[i]) <= max)) return false;
+    const a = this.arena;
+    const off = this.layout.t;
+    for (let i = 0; i < n; i++) a[off + i] = t[i];
+    return true;
+  }
+
+  private forwardStaged(): void {
+    const k = this.k;
+    const layers = this.layout.layers;
+    const batch = this.batchSize;
+    const last = layers.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const L = layers[l];
+      k.denseForward(L.w, L.b, L.in, L.z, L.nOut, L.nIn, batch);
+      if (l === last && this.softmaxOut) k.softmaxForward(L.z, L.a, L.nOut, batch);
+      else k.activationForward(this.acts[l], L.z, L.a, L.nOut * batch);
+    }
+  }
+
+  /** Loss into stats[LOSS] (penalty included) and gradients into grads, from staged x and t. */
+  private backwardStaged(): void {
+    const k = this.k;
+    const layers = this.layout.layers;
+    const batch = this.batchSize;
+    const last = layers.length - 1;
+    const L = layers[last];
+    outputLoss(this.lossCode, this.arena, L.z, L.a, this.layout.t, L.dz, L.nOut, batch, this.stats, STAT_LOSS);
+    if (!this.fusedDelta) k.activationBackward(this.acts[last], L.z, L.a, L.dz, L.dz, L.nOut * batch);
+    for (let l = last; l >= 0; l--) {
+      const C = layers[l];
+      k.denseGrad(C.dz, C.in, C.dw, C.db, C.nOut, C.nIn, batch);
+      if (l > 0) {
+        const P = layers[l - 1];
+        k.denseBackInput(C.w, C.dz, P.dz, C.nOut, C.nIn, batch);
+        k.activationBackward(this.acts[l - 1], P.z, P.a, P.dz, P.dz, P.nOut * batch);
+      }
+    }
+    if (this.spec.weightDecay > 0) {
+      this.decay(true);
+      this.stats[STAT_LOSS] += this.stats[STAT_PENALTY];
+    }
+  }
+
+  /** stats[PENALTY] = ½λΣw² over weights (not biases); with addToGrads also dw += λw. */
+  private decay(addToGrads: boolean): void {
+    const lambda = this.spec.weightDecay;
+    const a = this.arena;
+    const layers = this.layout.layers;
+    let sum = 0;
+    for (let l = 0; l < layers.length; l++) {
+      const { w, dw, nIn, nOut } = layers[l];
+      const n = nIn * nOut;
+      for (let i = 0; i < n; i++) {
+        const p = a[w + i];
+        sum += p * p;
+        if (addToGrads) a[dw + i] += lambda * p;
+      }
+    }
+    this.stats[STAT_PENALTY] = 0.5 * lambda * sum;
+  }
+
+  /**
+   * Proves every gradient entry finite without reading all of them: |dW[j][i]| ≤ Σ_s |dz||x| ≤
+   * B·√(Σdz²)·√(Σx²) per layer, from two sums over the (small) delta and input regions. A bound
+   * over gradLimit (or NaN) refuses the step; this is conservative, never permissive.
+   */
+  private gradsBounded(): boolean {
+    const k = this.k;
+    const layers = this.layout.layers;
+    const s = this.layout.scratch;
+    const a = this.arena;
+    const batch = this.batchSize;
+    const limit = this.gradLimit;
+    for (let l = 0; l < layers.length; l++) {
+      const L = layers[l];
+      k.sumSquares(L.dz, L.nOut * batch, s);
+      k.sumSquares(L.in, L.nIn * batch, s + 1);
+      const sin = a[s + 1];
+      const bound = batch * Math.sqrt(a[s] * (sin > 1 ? sin : 1));
+      if (!(bound < limit)) return false;
+    }
+    return true;
+  }
+
+  private applyOptimizer(): void {
+    const o = this.spec.optimizer;
+    const { params, grads, paramCount, state } = this.layout;
+    const k = this.k;
+    const h = this.statsIndex + STAT_OPT;
+    this.steps++;
+    if (o.type === "sgd") {
+      const v = o.momentum > 0 ? state[0] : grads;
+      if (this.slotKernels) k.sgdStepAt!(params, grads, v, paramCount, h);
+      else k.sgdStep(params, grads, v, paramCount, o.learningRate, o.momentum, o.nesterov ? 1 : 0);
+    } else {
+      const t = this.steps;
+      const bc1 = 1 - Math.pow(o.beta1, t);
+      const bc2 = 1 - Math.pow(o.beta2, t);
+      if (this.slotKernels) {
+        this.stats[STAT_OPT + 4] = bc1;
+        this.stats[STAT_OPT + 5] = bc2;
+        k.adamStepAt!(params, grads, state[0], state[1], paramCount, h);
+      } else {
+        k.adamStep(params, grads, state[0], state[1], paramCount, o.learningRate, o.beta1, o.beta2, o.epsilon, bc1, bc2);
+      }
+    }
+  }
+}
+
+/** Builds a network from a spec (validated here; throws CoreError EP_ERR_CORE_SPEC with the field). */
+export function createNetwork(spec: NetworkSpec): Network {
+  return new Network(resolveSpec(spec));
+}
