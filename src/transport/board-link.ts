@@ -100,6 +100,11 @@ export class BoardLink implements BoardEndpoint {
     return this.helloValue;
   }
 
+  /** Wall ms since the board was lost, while reconnecting; 0 otherwise. */
+  downForMs(): number {
+    return this.stateValue === "reconnecting" ? this.timers.now() - this.lostAt : 0;
+  }
+
   /** Adds an event listener; returns its removal. */
   on(listener: LinkListener): () => void {
     this.listeners.add(listener);
@@ -316,7 +321,7 @@ export class BoardLink implements BoardEndpoint {
         this.channel.onHello(hello);
         user().onHello?.(kind, fwMajor, fwMinor, channels, serialNo, rateHz, lsb, reset, tUs);
       },
-      onSamples: (first, n, channels, tUs) => user().onSamples?.(first, n, channels, tUs),
+      onSamples: (first, n, channels) => user().onSamples?.(first, n, channels),
       onIndex: (tMark, period, tUs) => user().onIndex?.(tMark, period, tUs),
       onLathe: (state, rpm, tool, flags, tUs) => user().onLathe?.(state, rpm, tool, flags, tUs),
       onStatus: (flags, temp, dropped, tUs) => {

@@ -17,10 +17,13 @@ afterEach(async () => {
 
 type Logged = [board: "vib" | "run", what: string, tUs: number, a: number, b: number];
 
-function recorder(board: "vib" | "run", log: Logged[]): FrameSink {
+function recorder(board: "vib" | "run", log: Logged[], decoder: () => StreamDecoder): FrameSink {
   return {
     onHello: (kind, _ma, _mi, _ch, serial, _rate, _lsb, _reset, tUs) => log.push([board, "hello", tUs, kind, serial]),
-    onSamples: (first, n, _c, tUs) => log.push([board, "samples", tUs, first, n]),
+    onSamples: (first, n) => {
+      const ring = decoder().ring;
+      log.push([board, "samples", ring.timeUs[ring.slot(first)], first, n]);
+    },
     onIndex: (mark, period, tUs) => log.push([board, "index", tUs, mark, period]),
     onStatus: (flags, temp, _d, tUs) => log.push([board, "status", tUs, flags, temp]),
     onGap: (lost, seq) => log.push([board, "gap", Number.NaN, lost, seq]),
@@ -30,7 +33,12 @@ function recorder(board: "vib" | "run", log: Logged[]): FrameSink {
 
 async function replay(readBytes: number): Promise<{ log: Logged[]; vib: StreamDecoder; run: StreamDecoder; stats: object }> {
   const log: Logged[] = [];
-  const source = new ReplaySource({ dir, readBytes, vib: { sink: recorder("vib", log) }, run: { sink: recorder("run", log) } });
+  const source: ReplaySource = new ReplaySource({
+    dir,
+    readBytes,
+    vib: { sink: recorder("vib", log, () => source.vib) },
+    run: { sink: recorder("run", log, () => source.run) },
+  });
   const stats = await source.play();
   return { log, vib: source.vib, run: source.run, stats };
 }
