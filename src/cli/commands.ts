@@ -10,4 +10,8 @@ export const commands: Record<string, Command> = {
     summary: "train a small network with the core engine and print its progress",
     run: async (argv) => (await import("./demo.ts")).runDemo(argv),
   },
+  run: {
+    summary: "find the sensor boards, keep them connected, show their status (--capture DIR to record)",
+    run: async (argv) => (await import("./run.ts")).runRun(argv),
+  },
 };
