@@ -115,10 +115,8 @@ export function createContext(scope: Scope, host: ScopeHost, parts: ContextParts
       const handle = host.channels.reader(name, spec.name);
       if (onData) {
         const facade = handle.facade as never;
-        handle.ring.handler = () => scope.guard(() => onData(facade));
-        scope.onClose(() => {
-          handle.ring.handler = null;
-        });
+        host.channels.setHandler(handle, () => scope.guard(() => onData(facade)));
+        scope.onClose(() => host.channels.setHandler(handle, null));
       }
       return handle.facade as never;
     },

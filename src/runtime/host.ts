@@ -113,6 +113,8 @@ export class Host {
     this.order = checked.order;
     this.channels = new ChannelRegistry(new DeliveryScheduler((owner, err) => this.fail(owner, err)));
     for (const { owner, spec } of checked.channels.values()) this.channels.create(spec, owner);
+    // Readers attach now, before any plugin starts, so a consumer sees everything its producer wrote.
+    for (const { name, def } of loaded) for (const spec of def.meta.reads ?? []) this.channels.reader(name, spec.name);
     this.scopeHost = {
       timers: this.timers,
       channels: this.channels,

@@ -67,6 +67,12 @@ export class MetricRegistry {
     return this.metrics.get(name);
   }
 
+  /** A counter's or gauge's value (a histogram's count), or undefined when there is no such metric. */
+  value(name: string): number | undefined {
+    const m = this.metrics.get(name);
+    return m === undefined ? undefined : m instanceof Histogram ? m.count : m.value;
+  }
+
   snapshot(): MetricSnapshot[] {
     return [...this.metrics.values()].map((m) => {
       if (m instanceof Histogram) {

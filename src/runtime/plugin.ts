@@ -52,7 +52,8 @@ export interface ChannelApi {
   /** The writer of a channel listed in meta.writes. */
   writer<S extends ChannelSpec>(spec: S): Writer<S>;
   /**
-   * A reader of a channel listed in meta.reads, with its own cursor starting at the newest item.
+   * A reader of a channel listed in meta.reads, with its own cursor (attached when the host was
+   * built, so it starts at the channel's first item).
    * `onData` (optional) runs in a microtask after writes; drain with next()/shift() until empty.
    */
   reader<S extends ChannelSpec>(spec: S, onData?: (reader: Reader<S>) => void | Promise<void>): Reader<S>;
@@ -90,7 +91,10 @@ export type PluginSetup<S extends StandardSchemaV1> = (
   config: InferOutput<S>,
 ) => PluginHandlers | Promise<PluginHandlers>;
 
-export interface PluginDefinition<S extends StandardSchemaV1 = StandardSchemaV1> {
+// The default (`any` schema) is what the host stores: any specific definition is assignable to it,
+// which a `StandardSchemaV1` default would refuse (setup's parameters are contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface PluginDefinition<S extends StandardSchemaV1 = any> {
   readonly [PLUGIN_BRAND]: true;
   readonly meta: PluginMeta<S> & { readonly dependencies: readonly string[] };
   /** `dependencies` parsed: name → semver range (`*` when none given). */

@@ -66,6 +66,12 @@ export class ChannelRegistry {
     return handle;
   }
 
+  /** Sets (or clears) a reader's handler; items already waiting are delivered in the next microtask. */
+  setHandler(handle: ReaderHandle, handler: (() => unknown) | null): void {
+    handle.ring.handler = handler;
+    if (handler !== null && !handle.ring.queued && handle.ring.available() > 0) this.queue.request(handle.ring);
+  }
+
   /** Removes a disabled plugin's readers so they stop holding back writers. */
   detachPlugin(plugin: string): void {
     for (const [key, handle] of this.readers) {
