@@ -135,7 +135,7 @@ export class Network {
   /** Runs the network on x ([batch][inputs], sample-major). Returns the output view ([batch][outputs]);
    *  a refused x yields outputs of NaN. The view is overwritten by the next call. */
   forward(x: ArrayLike<number>): Real {
-    if (!this.stageInput(x)) {
+    if (!this.stage(x, null)) {
       this.refusedInputs++;
       this.output.fill(NaN);
       return this.output;
@@ -146,7 +146,7 @@ export class Network {
 
   /** Loss for (x, target) without changing parameters, gradients or optimizer state; NaN if refused. */
   loss(x: ArrayLike<number>, target: ArrayLike<number>): number {
-    if (!this.stageInput(x) || !this.stageTarget(target)) {
+    if (!this.stage(x, target)) {
       this.refusedInputs++;
       return NaN;
     }
@@ -160,7 +160,7 @@ export class Network {
   /** Fills grads with d(loss)/d(params) (weight decay included, no clipping) and returns the loss;
    *  changes no parameter. NaN (grads untouched) if the input is refused. */
   gradient(x: ArrayLike<number>, target: ArrayLike<number>): number {
-    if (!this.stageInput(x) || !this.stageTarget(target)) {
+    if (!this.stage(x, target)) {
       this.refusedInputs++;
       return NaN;
     }
@@ -172,7 +172,7 @@ export class Network {
   /** gradient + optimizer step. True when applied; false when refused (input) or rolled back
    *  (non-finite loss or gradient: nothing applied). The loss is in lastLoss. */
   train(x: ArrayLike<number>, target: ArrayLike<number>): boolean {
-    if (!this.stageInput(x) || !this.stageTarget(target)) {
+    if (!this.stage(x, target)) {
       this.refusedInputs++;
       return false;
     }
@@ -202,26 +202,27 @@ export class Network {
     return true;
   }
 
-  /** Copies and checks x into the input staging region; false (arena untouched) if refused. */
-  private stageInput(x: ArrayLike<number>): boolean {
-    const n = this.batchSize * this.inputs;
-    if (x.length !== n) return false;
-    const max = this.maxAbsInput;
-    for (let i = 0; i < n; i++) if (!(Math.abs(x[i]) <= max)) return false;
+  /** Checks x (and target, unless null) and only then copies them into the staging regions;
+   *  false, with the arena untouched, when either is refused. */
+  private stage(x: ArrayLike<number>, t: ArrayLike<number> | null): boolean {
+    const nx = this.batchSize * this.inputs;
+    const nt = this.batchSize * this.outputs;
+    if (!this.valid(x, nx) || (t !== null && !this.valid(t, nt))) return false;
     const a = this.arena;
-    const off = this.layout.x;
-    for (let i = 0; i < n; i++) a[off + i] = x[i];
+    const ox = this.layout.x;
+    for (let i = 0; i < nx; i++) a[ox + i] = x[i];
+    if (t !== null) {
+      const ot = this.layout.t;
+      for (let i = 0; i < nt; i++) a[ot + i] = t[i];
+    }
     return true;
   }
 
-  private stageTarget(t: ArrayLike<number>): boolean {
-    const n = this.batchSize * this.outputs;
-    if (t.length !== n) return false;
+  /** Exactly n values, each finite and representable in the arena's precision. */
+  private valid(v: ArrayLike<number>, n: number): boolean {
+    if (v.length !== n) return false;
     const max = this.maxAbsInput;
-    for (let i = 0; i < n; i++) if (!(Math.abs(t[i]) <= max)) return false;
-    const a = this.arena;
-    const off = this.layout.t;
-    for (let i = 0; i < n; i++) a[off + i] = t[i];
+    for (let i = 0; i < n; i++) if (!(Math.abs(v[i]) <= max)) return false;
     return true;
   }
 

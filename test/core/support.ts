@@ -1,0 +1,29 @@
+// Shared helpers of the core tests.
+import "../../src/core/kernels/wasm/register.ts";
+import { createNetwork, kernelProviderNames, type NetworkSpec } from "../../src/core/index.ts";
+import { Rng } from "../../src/core/rng.ts";
+
+/** Every kernel implementation registered in this process ("ts" first); tests run on each. */
+export const KERNELS = kernelProviderNames();
+
+/** n uniform numbers in [lo, hi) from a seeded generator. */
+export function randomArray(n: number, seed: number, lo = -1, hi = 1): number[] {
+  const r = new Rng(seed);
+  return Array.from({ length: n }, () => lo + (hi - lo) * r.next());
+}
+
+/** One-hot rows for softmax targets: batch × units, class of sample s = (seed + s) % units. */
+export function oneHot(batch: number, units: number, seed: number): number[] {
+  const t = new Array<number>(batch * units).fill(0);
+  for (let s = 0; s < batch; s++) t[s * units + ((seed + s) % units)] = 1;
+  return t;
+}
+
+/** Targets fitting a loss: probabilities in (0,1) for bce/sse, one-hot for softmax-ce. */
+export function targetsFor(spec: NetworkSpec, batch: number, seed: number): number[] {
+  const units = spec.layers[spec.layers.length - 1].units;
+  if (spec.loss === "softmax-ce") return oneHot(batch, units, seed);
+  return randomArray(batch * units, seed, 0.05, 0.95);
+}
+
+export { createNetwork };
