@@ -208,7 +208,9 @@ export class BoardLink implements BoardEndpoint {
       void (async () => {
         this.binding ??= (await import("serialport")).SerialPort.binding as BindingInterface;
         const port = new SerialPortStream({ binding: this.binding, path: this.path, baudRate: this.baudRate, autoOpen: false });
-        port.on("data", (chunk: Buffer) => this.onData(port, chunk));
+        port.on("data", (chunk: Buffer) => {
+          if (port === this.port) this.receive(chunk);
+        });
         port.on("close", (err: Error | null) => this.onPortGone(port, err ? err.message : "port closed"));
         port.on("error", (err: Error) => this.onPortGone(port, err.message));
         port.open((err) => {
@@ -241,8 +243,11 @@ export class BoardLink implements BoardEndpoint {
     port.write(bytes);
   }
 
-  private onData(port: SerialPortStream, chunk: Buffer): void {
-    if (port !== this.port) return;
+  /**
+   * The receive path, called with every chunk the port delivers: marks the board alive, captures the
+   * bytes, decodes them. Allocation-free (proved by test/transport/link-receive-gc.test.ts).
+   */
+  receive(chunk: Uint8Array): void {
     this.watchdog.kick();
     this.capture?.write(chunk);
     this.decoder.push(chunk);

@@ -89,7 +89,12 @@ export class CaptureWriter {
         this.used = 0;
       }
       const n = Math.min(this.size - this.used, chunk.length - offset);
-      this.current.set(chunk.subarray(offset, offset + n), this.used);
+      if (offset === 0 && n === chunk.length) {
+        this.current.set(chunk, this.used);
+      } else {
+        const dst = this.current;
+        for (let i = 0, w = this.used; i < n; i++, w++) dst[w] = chunk[offset + i];
+      }
       this.used += n;
       offset += n;
       if (this.used === this.size) this.enqueueCurrent();
