@@ -14,4 +14,12 @@ export const commands: Record<string, Command> = {
     summary: "find the sensor boards, keep them connected, show their status (--capture DIR to record)",
     run: async (argv) => (await import("./run.ts")).runRun(argv),
   },
+  plugins: {
+    summary: "load and check the installation's plugins and print them as a tree (--config FILE)",
+    run: async (argv) => (await import("./plugins.ts")).runPlugins(argv),
+  },
+  config: {
+    summary: "check an installation config file: `config check FILE` prints OK or each error with its code",
+    run: async (argv) => (await import("./config.ts")).runConfig(argv),
+  },
 };

@@ -35,3 +35,4 @@ export type { StandardSchemaV1 } from "./schema.ts";
 export { HOST_VERSION } from "./version.ts";
 /** zod 4, re-exported so a plugin's config schema can use the host's copy. */
 export { z } from "zod";
+export { stopOnSignals } from "./signals.ts";
