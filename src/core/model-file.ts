@@ -4,9 +4,13 @@
 //   0   4  magic "EPNN"
 //   4   2  format version (FORMAT_VERSION)
 //   6   2  reserved, 0
-//   8   4  section count N
-//   12     N sections: u16 name length, name (ASCII), u32 data length, data
+//   8   4  total file length in bytes
+//   12  4  CRC-32 of bytes 0..11 (so a damaged length reads as corruption, not truncation)
+//   16  4  section count N
+//   20     N sections: u16 name length, name (UTF-8), u32 data length, data
 //   end-4  CRC-32 (IEEE) of every byte before it
+// Checks on load, in order: magic, version, header checksum, length (truncation), checksum of the
+// whole file (corruption), then the structure and its agreement with the spec (mismatch).
 // Sections written by the core:
 //   "spec"      UTF-8 JSON of the network spec (no host-specific choices such as kernels)
 //   "params"    u8 precision (0 f64, 1 f32), 3 bytes 0, u32 count, count values
@@ -25,7 +29,7 @@ import { type NetworkSpec, resolveSpec, specForFile } from "./spec.ts";
 export const MAGIC = "EPNN";
 export const FORMAT_VERSION = 1;
 const CORE_SECTIONS = ["spec", "params", "optimizer"];
-const HEADER_BYTES = 12;
+const HEADER_BYTES = 20;
 
 export interface SaveOptions {
   /** Extension sections by name (not "spec", "params" or "optimizer"), stored verbatim. */
@@ -102,6 +106,8 @@ export function encodeModel(net: Network, options: SaveOptions = {}): Uint8Array
   w.bytes(new TextEncoder().encode(MAGIC));
   w.u16(FORMAT_VERSION);
   w.u16(0);
+  w.u32(0); // total length, patched below
+  w.u32(0); // header checksum, patched below
   w.u32(CORE_SECTIONS.length + extra.length);
   section(w, "spec", (s) => s.bytes(new TextEncoder().encode(JSON.stringify(specForFile(net.spec)))));
   section(w, "params", (s) => {
@@ -122,7 +128,10 @@ export function encodeModel(net: Network, options: SaveOptions = {}): Uint8Array
   const body = w.finish();
   const out = new Uint8Array(body.length + 4);
   out.set(body);
-  new DataView(out.buffer).setUint32(body.length, crc32(body), true);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, out.length, true);
+  view.setUint32(12, crc32(out.subarray(0, 12)), true);
+  view.setUint32(body.length, crc32(out.subarray(0, body.length)), true);
   return out;
 }
 
@@ -172,38 +181,49 @@ export function decodeModel(bytes: Uint8Array, path: string): Parsed {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) {
     if (bytes.length < 4 && MAGIC.startsWith(new TextDecoder().decode(bytes))) {
-      throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, shorter than the ${HEADER_BYTES + 4}-byte minimum`);
+      throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, shorter than its ${HEADER_BYTES}-byte header`);
     }
     throw fail(CoreErrorCodes.MODEL_MAGIC, path, `not an edgeprop model (magic is not "${MAGIC}")`);
   }
-  if (bytes.length < HEADER_BYTES + 4) {
-    throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, shorter than the ${HEADER_BYTES + 4}-byte minimum`);
+  if (bytes.length < 8) {
+    throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, shorter than its ${HEADER_BYTES}-byte header`);
   }
   const version = view.getUint16(4, true);
   if (version !== FORMAT_VERSION) {
     throw fail(CoreErrorCodes.MODEL_VERSION, path, `format version ${version}, this build reads version ${FORMAT_VERSION}`);
   }
-  const count = view.getUint32(8, true);
-  const end = bytes.length - 4;
-  const raw = new Map<string, Uint8Array>();
-  let at = HEADER_BYTES;
-  for (let i = 0; i < count; i++) {
-    if (at + 2 > end) throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `section ${i + 1} of ${count} missing (file ends at byte ${bytes.length})`);
-    const nameLen = view.getUint16(at, true);
-    if (at + 2 + nameLen + 4 > end) throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `section ${i + 1} of ${count} header cut off at byte ${bytes.length}`);
-    const name = new TextDecoder().decode(bytes.subarray(at + 2, at + 2 + nameLen));
-    const len = view.getUint32(at + 2 + nameLen, true);
-    const start = at + 2 + nameLen + 4;
-    if (start + len > end) {
-      throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `section "${name}" declares ${len} bytes, only ${Math.max(0, end - start)} present`);
-    }
-    raw.set(name, bytes.subarray(start, start + len));
-    at = start + len;
+  if (bytes.length < HEADER_BYTES) {
+    throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, shorter than its ${HEADER_BYTES}-byte header`);
   }
+  if (view.getUint32(12, true) !== crc32(bytes.subarray(0, 12))) {
+    throw fail(CoreErrorCodes.MODEL_CHECKSUM, path, "header checksum mismatch: the file is corrupted");
+  }
+  const total = view.getUint32(8, true);
+  if (bytes.length < total) {
+    throw fail(CoreErrorCodes.MODEL_TRUNCATED, path, `file is ${bytes.length} bytes, its header says ${total}`);
+  }
+  if (bytes.length > total) {
+    throw fail(CoreErrorCodes.MODEL_CHECKSUM, path, `file is ${bytes.length} bytes, its header says ${total}: the file is corrupted`);
+  }
+  const end = bytes.length - 4;
   const stored = view.getUint32(end, true);
   const actual = crc32(bytes.subarray(0, end));
   if (stored !== actual) {
     throw fail(CoreErrorCodes.MODEL_CHECKSUM, path, `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupted`);
+  }
+  // From here the bytes are exactly what was written: any inconsistency is a mismatch.
+  const count = view.getUint32(16, true);
+  const raw = new Map<string, Uint8Array>();
+  let at = HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    const nameLen = at + 2 <= end ? view.getUint16(at, true) : 0;
+    if (at + 2 + nameLen + 4 > end) throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `section ${i + 1} of ${count} runs past the end`);
+    const name = new TextDecoder().decode(bytes.subarray(at + 2, at + 2 + nameLen));
+    const len = view.getUint32(at + 2 + nameLen, true);
+    const start = at + 2 + nameLen + 4;
+    if (start + len > end) throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `section "${name}" declares ${len} bytes, only ${end - start} remain`);
+    raw.set(name, bytes.subarray(start, start + len));
+    at = start + len;
   }
   if (at !== end) throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `${end - at} unexpected bytes after the last section`);
   for (const name of CORE_SECTIONS) if (!raw.has(name)) throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `section "${name}" is missing`);
