@@ -5,7 +5,7 @@
 //
 // exp(x) = 2^k·e^r with k = round(x·log2 e), r = x − k·ln2 (ln2 split in two so k·ln2hi is exact),
 // e^r − 1 from its Taylor series (degree 12 for f64, 7 for f32: truncation below half an ulp for
-// |r| ≤ ln2/2); 2^k is applied as two exponent-built factors so results that overflow give +∞ and
+// |r| ≤ ln2/2; Estrin's scheme); 2^k is applied as two exponent-built factors so results that overflow give +∞ and
 // tiny results reach the subnormals / 0, as Math.exp does. Accuracy: a few ulp of Math.exp.
 
 import { type Lanes, get, inc, set, toBytes, whileLoop } from "./wat-helpers.ts";
@@ -23,61 +23,78 @@ function factorials(n: number): number[] {
   return out;
 }
 
-/** $expm1r(x, k): e^r − 1 for r = x − k·ln2, k = round(x·log2 e) given by the caller (x clamped). */
-function expCore(L: Lanes): string {
+const MAGIC = { f64: 6755399441055744, f32: 12582912 }; // 1.5·2^52, 1.5·2^23: adding rounds to an integer
+
+/** Locals that every function using the inline exp code declares. */
+const EXP_LOCALS = "(local $ex v128) (local $et v128) (local $ek v128) (local $er v128) (local $er2 v128) (local $er4 v128) (local $er8 v128) (local $eq v128) (local $kb v128) (local $k1 v128)";
+
+/**
+ * Statements leaving e^r − 1 in $eq and k in the exponent field of $kb (k·2^52 / k·2^23 as
+ * integer lanes), for x = k·ln2 + r given in $ex. k comes from the round-by-adding trick: the
+ * low mantissa bits of x·log2e + 1.5·2^52 are k itself, so no float→int conversion is needed.
+ */
+function expParts(L: Lanes): string[] {
   const f64 = L.t === "f64";
-  const ln2hi = f64 ? 6.93147180369123816490e-1 : 0.693145751953125;
+  const ln2hi = f64 ? 6.9314718036912381649e-1 : 0.693145751953125;
   const ln2lo = f64 ? 1.90821492927058770002e-10 : 1.428606765330187045e-6;
-  const coeffs = factorials(f64 ? 12 : 7);
-  let horner = vconst(L, coeffs[coeffs.length - 1]!);
-  for (let i = coeffs.length - 2; i >= 0; i--) {
-    horner = vop(L, "add", vconst(L, coeffs[i]!), vop(L, "mul", get("r"), horner));
+  // P(r) = Σ r^(n−1)/n!, evaluated by Estrin's scheme (pairs, then pairs of pairs with r², r⁴, r⁸):
+  // a dependency chain of ~4 multiply-adds instead of Horner's 12, which bounds a batch-1 layer.
+  let terms = factorials(f64 ? 12 : 7).map((c) => vconst(L, c));
+  const powers = ["er", "er2", "er4", "er8"];
+  for (let level = 0; terms.length > 1; level++) {
+    const next: string[] = [];
+    for (let i = 0; i < terms.length; i += 2) {
+      next.push(i + 1 < terms.length ? vop(L, "add", terms[i]!, vop(L, "mul", terms[i + 1]!, get(powers[level]!))) : terms[i]!);
+    }
+    terms = next;
   }
-  return `(func $expm1r (param $x v128) (param $k v128) (result v128) (local $r v128)
-  ${set("r", vop(L, "sub", vop(L, "sub", get("x"), vop(L, "mul", get("k"), vconst(L, ln2hi))), vop(L, "mul", get("k"), vconst(L, ln2lo))))}
-  ${vop(L, "mul", get("r"), horner)})`;
+  return [
+    set("et", vop(L, "add", vop(L, "mul", get("ex"), vconst(L, Math.LOG2E)), vconst(L, MAGIC[L.t]))),
+    set("ek", vop(L, "sub", get("et"), vconst(L, MAGIC[L.t]))),
+    set("er", vop(L, "sub", vop(L, "sub", get("ex"), vop(L, "mul", get("ek"), vconst(L, ln2hi))), vop(L, "mul", get("ek"), vconst(L, ln2lo)))),
+    set("er2", vop(L, "mul", get("er"), get("er"))),
+    set("er4", vop(L, "mul", get("er2"), get("er2"))),
+    set("er8", vop(L, "mul", get("er4"), get("er4"))),
+    set("eq", vop(L, "mul", get("er"), terms[0]!)),
+    set("kb", f64 ? `(i64x2.shl ${get("et")} (i32.const 52))` : `(i32x4.shl ${get("et")} (i32.const 23))`),
+  ];
 }
 
-/** 2^k for float lanes k, as a factor; `half` picks ⌊k/2⌋ (0) or k − ⌊k/2⌋ (1). */
-function pow2(L: Lanes, k: string, half: 0 | 1 | "whole"): string {
-  if (L.t === "f64") {
-    const ki = `(i32x4.trunc_sat_f64x2_s_zero ${k})`;
-    const k1 = `(i32x4.shr_s ${ki} (i32.const 1))`;
-    const part = half === "whole" ? ki : half === 0 ? k1 : `(i32x4.sub ${ki} ${k1})`;
-    return `(i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s ${part}) (v128.const i64x2 1023 1023)) (i32.const 52))`;
-  }
-  const ki = `(i32x4.trunc_sat_f32x4_s ${k})`;
-  const k1 = `(i32x4.shr_s ${ki} (i32.const 1))`;
-  const part = half === "whole" ? ki : half === 0 ? k1 : `(i32x4.sub ${ki} ${k1})`;
-  return `(i32x4.shl (i32x4.add ${part} (v128.const i32x4 127 127 127 127)) (i32.const 23))`;
-}
+/** The float whose exponent field is `bits` + bias: 2^k for bits = k in the exponent field. */
+const pow2 = (L: Lanes, bits: string): string =>
+  L.t === "f64" ? `(i64x2.add ${bits} (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))` : `(i32x4.add ${bits} (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000))`;
 
-const roundK = (L: Lanes, x: string): string => vop(L, "nearest", vop(L, "mul", x, vconst(L, Math.LOG2E)));
-
-function expFunctions(L: Lanes): string {
+/** Statements setting local `out` = exp(x). 2^k is applied as 2^⌊k/2⌋·2^(k−⌊k/2⌋) so the whole
+ *  range (x clamped to where exp over/underflows anyway) stays exact. */
+function expInline(L: Lanes, x: string, out: string): string[] {
   const f64 = L.t === "f64";
-  const lo = f64 ? -746 : -104;
-  const hi = f64 ? 710 : 89;
-  const tanhClamp = f64 ? 20 : 9;
-  const one = vconst(L, 1);
-  return `${expCore(L)}
-(func $vexp (param $x v128) (result v128) (local $p v128) (local $k v128)
-  ${set("x", vop(L, "min", vop(L, "max", get("x"), vconst(L, lo)), vconst(L, hi)))}
-  ${set("k", roundK(L, get("x")))}
-  ${set("p", `(call $expm1r ${get("x")} ${get("k")})`)}
-  ${vop(L, "mul", vop(L, "mul", vop(L, "add", one, get("p")), pow2(L, get("k"), 0)), pow2(L, get("k"), 1))})
-(func $vsigmoid (param $z v128) (result v128)
-  ${vop(L, "div", one, vop(L, "add", one, `(call $vexp ${vop(L, "neg", get("z"))})`))})
-(func $vtanh (param $x v128) (result v128) (local $y v128) (local $k v128) (local $q v128) (local $s v128) (local $em v128)
-  ;; em = expm1(−2|x|) = 2^k·q + (2^k − 1); tanh|x| = −em / (2 + em); the sign of x is put back.
-  ${set("y", vop(L, "mul", vconst(L, -2), vop(L, "min", vop(L, "abs", get("x")), vconst(L, tanhClamp))))}
-  ${set("k", roundK(L, get("y")))}
-  ${set("q", `(call $expm1r ${get("y")} ${get("k")})`)}
-  ${set("s", pow2(L, get("k"), "whole"))}
-  ${set("em", vop(L, "add", vop(L, "mul", get("s"), get("q")), vop(L, "sub", get("s"), one)))}
-  (v128.or
-    ${vop(L, "div", vop(L, "neg", get("em")), vop(L, "add", vconst(L, 2), get("em")))}
-    (v128.and ${get("x")} ${f64 ? "(v128.const i64x2 0x8000000000000000 0x8000000000000000)" : "(v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)"})))`;
+  const lo = vconst(L, f64 ? -746 : -104);
+  const hi = vconst(L, f64 ? 710 : 89);
+  return [
+    set("ex", vop(L, "pmin", vop(L, "pmax", x, lo), hi)), // pmax/pmin keep a NaN x (first operand)
+    ...expParts(L),
+    set("k1", f64 ? `(i64x2.shl (i64x2.shr_s ${get("kb")} (i32.const 53)) (i32.const 52))` : `(i32x4.shl (i32x4.shr_s ${get("kb")} (i32.const 24)) (i32.const 23))`),
+    set(out, vop(L, "mul", vop(L, "mul", vop(L, "add", vconst(L, 1), get("eq")), pow2(L, get("k1"))), pow2(L, `(${f64 ? "i64x2" : "i32x4"}.sub ${get("kb")} ${get("k1")})`))),
+  ];
+}
+
+/** Statements setting `out` = 1 / (1 + exp(−z)). */
+function sigmoidInline(L: Lanes, z: string, out: string): string[] {
+  return [...expInline(L, vop(L, "neg", z), out), set(out, vop(L, "div", vconst(L, 1), vop(L, "add", vconst(L, 1), get(out))))];
+}
+
+/** Statements setting `out` = tanh(x) = sign(x)·(−em / (2 + em)), em = expm1(−2|x|) = 2^k·q + (2^k − 1). */
+function tanhInline(L: Lanes, x: string, out: string): string[] {
+  const f64 = L.t === "f64";
+  const sign = f64 ? "(v128.const i64x2 0x8000000000000000 0x8000000000000000)" : "(v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)";
+  return [
+    set(out, x),
+    set("ex", vop(L, "mul", vconst(L, -2), vop(L, "pmin", vop(L, "abs", get(out)), vconst(L, f64 ? 20 : 9)))),
+    ...expParts(L),
+    set("k1", pow2(L, get("kb"))), // 2^k, k ≥ −58 here
+    set("eq", vop(L, "add", vop(L, "mul", get("k1"), get("eq")), vop(L, "sub", get("k1"), vconst(L, 1)))),
+    set(out, `(v128.or ${vop(L, "div", vop(L, "neg", get("eq")), vop(L, "add", vconst(L, 2), get("eq")))} (v128.and ${get(out)} ${sign}))`),
+  ];
 }
 
 /** A loop over n elements: `body(load, store)` builds the per-vector statements. */
@@ -101,24 +118,26 @@ const ACTS = ["linear", "sigmoid", "tanh", "relu", "leaky"] as const;
 
 function activationForward(L: Lanes): string {
   const zero = vconst(L, 0);
-  const f = (act: (typeof ACTS)[number], z: string): string => {
+  // statements turning local $t into local $o
+  const f = (act: (typeof ACTS)[number]): string[] => {
     switch (act) {
       case "linear":
-        return z;
+        return [set("o", get("t"))];
       case "sigmoid":
-        return `(call $vsigmoid ${z})`;
+        return sigmoidInline(L, get("t"), "o");
       case "tanh":
-        return `(call $vtanh ${z})`;
+        return tanhInline(L, get("t"), "o");
       case "relu": // z > 0 ? z : 0 (NaN gives 0, like the reference's comparison)
-        return `(v128.and ${get("t")} ${vop(L, "gt", get("t"), zero)})`;
+        return [set("o", `(v128.and ${get("t")} ${vop(L, "gt", get("t"), zero)})`)];
       case "leaky":
-        return `(v128.bitselect ${get("t")} ${vop(L, "mul", get("t"), vconst(L, 0.01))} ${vop(L, "gt", get("t"), zero)})`;
+        return [set("o", `(v128.bitselect ${get("t")} ${vop(L, "mul", get("t"), vconst(L, 0.01))} ${vop(L, "gt", get("t"), zero)})`)];
     }
   };
   const fns = ACTS.map(
-    (act) => `(func $fwd_${act} (param $z i32) (param $a i32) (param $n i32) (local $vend i32) (local $end i32) (local $t v128)
+    (act) => `(func $fwd_${act} (param $z i32) (param $a i32) (param $n i32) (local $vend i32) (local $end i32) (local $t v128) (local $o v128)
+  ${EXP_LOCALS}
   ${toBytes(L, ["z", "a"])}
-  ${mapLoop(L, ["z", "a"], (load, store) => [set("t", load("z")), store("a", f(act, get("t")))])})`,
+  ${mapLoop(L, ["z", "a"], (load, store) => [set("t", load("z")), ...f(act), store("a", get("o"))])})`,
   );
   return `${fns.join("\n")}
 (func (export "activationForward") (param $act i32) (param $z i32) (param $a i32) (param $n i32)
@@ -163,7 +182,8 @@ function activationBackward(L: Lanes): string {
 function softmaxForward(L: Lanes): string {
   return `(func (export "softmaxForward") (param $z i32) (param $a i32) (param $units i32) (param $batch i32)
   (local $s i32) (local $k i32) (local $zp i32) (local $ap i32) (local $n i32) (local $vend i32) (local $end i32)
-  (local $m ${L.t}) (local $vm v128) (local $inv v128)
+  (local $m ${L.t}) (local $vm v128) (local $inv v128) (local $o v128)
+  ${EXP_LOCALS}
   ${toBytes(L, ["z", "a"])}
   ${set("n", get("units"))}
   ${whileLoop(`(i32.lt_u ${get("s")} ${get("batch")})`, [
@@ -176,7 +196,7 @@ function softmaxForward(L: Lanes): string {
     set("vm", `(${L.v}.splat ${get("m")})`),
     set("zp", get("z")),
     set("ap", get("a")),
-    mapLoop(L, ["zp", "ap"], (load, store) => [store("ap", `(call $vexp ${vop(L, "sub", load("zp"), get("vm"))})`)]),
+    mapLoop(L, ["zp", "ap"], (load, store) => [...expInline(L, vop(L, "sub", load("zp"), get("vm")), "o"), store("ap", get("o"))]),
     set("inv", `(${L.v}.splat (${L.t}.div (${L.t}.const 1) (call $rowsum ${get("a")} ${get("units")})))`),
     set("ap", get("a")),
     mapLoop(L, ["ap"], (load, store) => [store("ap", vop(L, "mul", load("ap"), get("inv")))]),
@@ -195,8 +215,7 @@ function rowSum(L: Lanes): string {
 }
 
 export function activationKernels(L: Lanes): string {
-  return `${expFunctions(L)}
-${rowSum(L)}
+  return `${rowSum(L)}
 ${activationForward(L)}
 ${activationBackward(L)}
 ${softmaxForward(L)}`;

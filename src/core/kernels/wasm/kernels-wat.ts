@@ -145,6 +145,12 @@ function denseGrad(L: Lanes): string {
       (then
         ${set("ds", sload(L, get("dzj")))}
         ${set("d", `(${L.v}.splat ${get("ds")})`)}
+        ${whileLoop(`(i32.lt_u (i32.add ${get("i")} (i32.const 48)) ${get("vec")})`, [
+          set("xp", add(get("x"), get("i"))),
+          set("s", add(get("dw"), get("i"))),
+          ...[0, 16, 32, 48].map((o) => `(v128.store offset=${o} ${get("s")} (${L.v}.mul ${vload(get("xp"), o)} ${get("d")}))`),
+          inc("i", 64),
+        ])}
         ${whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
           `(v128.store ${add(get("dw"), get("i"))} (${L.v}.mul ${vload(add(get("x"), get("i")))} ${get("d")}))`,
           inc("i", 16),

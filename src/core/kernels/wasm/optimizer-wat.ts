@@ -1,5 +1,5 @@
 // WAT of the optimizer kernels (SGD with momentum / Nesterov, Adam): element-wise over n
-// parameters, vectors first, the last n mod lanes elements in scalar. The update formulas are
+// parameters, four vectors per iteration, then single vectors, the last n mod lanes elements in scalar. The update formulas are
 // those of the TS reference kernels (../reference.ts); scalars arrive as f64 and are narrowed
 // once for the f32 module.
 
@@ -13,6 +13,19 @@ interface Ops {
   k: (scalarLocal: string) => string; // a scalar parameter, broadcast in vector mode
   local: (name: string) => string; // per-element temporary of this mode
   step: number; // bytes per iteration
+}
+
+/** Vector code for the vector `off` bytes past the pointers (unrolled copies use 0, 16, 32, 48). */
+function vecOps(L: Lanes, off: number): Ops {
+  const at = off === 0 ? "" : ` offset=${off}`;
+  return {
+    op: (name, ...args) => `(${L.v}.${name} ${args.join(" ")})`,
+    load: (ptr) => `(v128.load${at} ${get(ptr)})`,
+    store: (ptr, value) => `(v128.store${at} ${get(ptr)} ${value})`,
+    k: (s) => get(`v_${s}`),
+    local: (n) => `v_${n}`,
+    step: 16,
+  };
 }
 
 function modes(L: Lanes): { vec: Ops; sca: Ops } {
@@ -56,8 +69,12 @@ function elementwise(L: Lanes, k: Elementwise): string {
       ...k.body(o),
       ...k.pointers.map((p) => inc(p, o.step)),
     ]);
+  const unrolled = whileLoop(`(i32.lt_u ${get(k.pointers[0]!)} ${get("vend4")})`, [
+    ...[0, 16, 32, 48].flatMap((off) => k.body(vecOps(L, off))),
+    ...k.pointers.map((p) => inc(p, 64)),
+  ]);
   return `(func $${k.name} (export "${k.name}") ${ptrDecl} (param $n i32) ${k.params}
-  (local $vend i32) (local $end i32)
+  (local $vend i32) (local $vend4 i32) (local $end i32)
   ${all.map((s) => `(local $s_${s} ${L.t}) (local $v_${s} v128)`).join(" ")}
   ${k.temps.map((t) => `(local $s_${t} ${L.t}) (local $v_${t} v128)`).join(" ")}
   ${toBytes(L, k.pointers)}
@@ -66,6 +83,8 @@ function elementwise(L: Lanes, k: Elementwise): string {
   ${all.map((s) => set(`v_${s}`, `(${L.v}.splat ${get(`s_${s}`)})`)).join("\n  ")}
   ${set("end", `(i32.add ${get(k.pointers[0]!)} (i32.shl ${get("n")} (i32.const ${L.sh})))`)}
   ${set("vend", `(i32.add ${get(k.pointers[0]!)} (i32.shl (i32.and ${get("n")} (i32.const ${-L.n})) (i32.const ${L.sh})))`)}
+  ${set("vend4", `(i32.add ${get(k.pointers[0]!)} (i32.shl (i32.and ${get("n")} (i32.const ${-4 * L.n})) (i32.const ${L.sh})))`)}
+  ${unrolled}
   ${loop(vec, "vend")}
   ${loop(sca, "end")})`;
 }
