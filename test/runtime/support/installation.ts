@@ -11,6 +11,7 @@ export const examplePlugin = fileURLToPath(new URL("../../fixtures/plugins/edgep
 
 export function makeInstallation(example: "package" | "path" | "none"): string {
   const dir = mkdtempSync(join(tmpdir(), "edgeprop-inst-"));
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "garage", private: true, type: "module", dependencies: { edgeprop: "0.1.0" } })}\n`);
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(repoRoot, join(dir, "node_modules", "edgeprop"), "dir");
   if (example === "package") cpSync(examplePlugin, join(dir, "node_modules", "edgeprop-plugin-example"), { recursive: true });
