@@ -12,12 +12,13 @@ export const MAX_ENCODED_BYTES = MAX_PAYLOAD + 2;
 
 /**
  * Decodes one frame: its COBS bytes, with or without the trailing 0x00 delimiter. A 0x00 anywhere
- * else, or a run longer than any valid frame, fails as "cobs".
+ * else fails as "cobs"; a run longer than MAX_ENCODED_BYTES, which cannot hold a payload of a valid
+ * length, fails as "length" (as in StreamDecoder, which cannot buffer it).
  */
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === 0) end--;
-  if (end > MAX_ENCODED_BYTES) return { ok: false, reason: "cobs" };
+  if (end > MAX_ENCODED_BYTES) return { ok: false, reason: "length" };
   const payload = new Uint8Array(MAX_ENCODED_BYTES);
   const len = cobsDecodeInto(bytes, 0, end, payload);
   if (len < 0) return { ok: false, reason: "cobs" };

@@ -8,4 +8,4 @@ export { checkPayload, CHECK_OK, DropCode } from "./payload-check.ts";
 export { ClockUnwrap } from "./clock-unwrap.ts";
 export { SampleRing, isSaturatedRaw, RAW_SAT_HIGH, RAW_SAT_LOW, type SampleRingOptions } from "./sample-ring.ts";
 export { DecoderCounters, type CountersSnapshot } from "./decoder-counters.ts";
-export { StreamDecoder, type FrameSink, type StreamDecoderOptions } from "./stream-decoder.ts";
+export { StreamDecoder, TIME_FRAME_US, TIME_MARK_US, TIME_RAW_US, type FrameSink, type StreamDecoderOptions } from "./stream-decoder.ts";

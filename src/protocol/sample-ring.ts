@@ -59,6 +59,12 @@ export class SampleRing {
     return this.written > this.capacity ? this.written - this.capacity : 0;
   }
 
+  /** Sample period unknown (NaN or infinite): only each frame's first sample has a time. */
+  private unknownPeriod(first: number, n: number, t0Us: number): void {
+    for (let k = 0; k < n; k++) this.timeUs[(first + k) % this.capacity] = Number.NaN;
+    this.timeUs[first % this.capacity] = t0Us;
+  }
+
   /** Slot of sample number i (valid for oldest() ≤ i < written). */
   slot(i: number): number {
     return i % this.capacity;
@@ -66,24 +72,29 @@ export class SampleRing {
 
   /**
    * Appends n samples of `frameChannels` interleaved little-endian i16 values read from
-   * bytes[offset…]: sample k at t0Us + k × dtUs. Channels beyond this ring's are skipped, missing
-   * ones are stored as 0. Returns the number of the first sample written. Allocation-free.
+   * bytes[offset…]: sample k at timing[0] + k × timing[1] (first-sample time and sample period, µs;
+   * passed in a Float64Array because V8 boxes double arguments of calls it does not inline). A period
+   * that is NaN or infinite means unknown: samples after the first get NaN times.
+   * Channels beyond this ring's are skipped, missing ones stored as 0. Returns the number of the
+   * first sample written. Allocation-free.
    */
   writeInterleaved(
     bytes: Uint8Array,
     offset: number,
     n: number,
     frameChannels: number,
-    t0Us: number,
-    dtUs: number,
+    timing: Float64Array,
     segment: number,
   ): number {
+    const t0Us = timing[0];
+    const dtUs = timing[1];
     const first = this.written;
     const stored = frameChannels < this.channels ? frameChannels : this.channels;
     let slot = first % this.capacity;
     let p = offset;
     for (let k = 0; k < n; k++) {
-      this.timeUs[slot] = k === 0 ? t0Us : t0Us + k * dtUs;
+      // One expression, no branch: a conditional here made V8 box each time into a heap number.
+      this.timeUs[slot] = t0Us + k * dtUs;
       this.segment[slot] = segment;
       let sat = 0;
       for (let c = 0; c < frameChannels; c++) {
@@ -101,6 +112,7 @@ export class SampleRing {
       this.saturation[slot] = sat;
       if (++slot === this.capacity) slot = 0;
     }
+    if (!(dtUs < Infinity)) this.unknownPeriod(first, n, t0Us);
     this.written = first + n;
     return first;
   }

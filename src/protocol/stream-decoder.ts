@@ -5,9 +5,8 @@
 // number arguments. Nothing is allocated per frame and nothing throws out of push(): a bad frame is
 // counted by reason (DecoderCounters) and decoding resumes after the next 0x00.
 //
-// Times given to the sink and written to the ring are on the unwrapped board timeline in µs
-// (ClockUnwrap: raw = t mod 2^32). The frame's seq and raw t_us are readable as `lastSeq` /
-// `lastRawTUs` during a callback.
+// Times in `times` and in the ring are on the unwrapped board timeline in µs (ClockUnwrap:
+// raw = t mod 2^32).
 
 import { cobsDecodeInto } from "./cobs.ts";
 import { ClockUnwrap } from "./clock-unwrap.ts";
@@ -18,20 +17,26 @@ import { CHECK_OK, DropCode, checkPayload } from "./payload-check.ts";
 import { SampleRing } from "./sample-ring.ts";
 
 /**
- * What a StreamDecoder reports. Every method is optional; all are called synchronously from push().
- * Times (`tUs`, `tMarkUs`) are unwrapped board µs; `tUs` is the frame header's time.
+ * What a StreamDecoder reports. Every method is optional; all are called synchronously from push(),
+ * with the frame's fields as small integers (HELLO's lsb is its f32 value).
+ *
+ * Times are not arguments: read them from `decoder.times` during the call — TIME_FRAME_US (the
+ * header's t_us, unwrapped), TIME_MARK_US (INDEX's t_mark_us, unwrapped), TIME_RAW_US (t_us as
+ * sent). Unwrapped times exceed V8's small-integer range, and V8 boxes a double argument (a 16-byte
+ * heap number) whenever it does not inline the callee, so a time argument would allocate per frame.
+ * The frame's seq is `decoder.lastSeq`.
  */
 export interface FrameSink {
   /** HELLO. `reset` is true when it starts a new seq run (the board rebooted): a discontinuity. */
   onHello?(kind: number, fwMajor: number, fwMinor: number, channels: number, serialNo: number,
-    rateHz: number, lsb: number, reset: boolean, tUs: number): void;
-  /** SAMPLES: samples [firstSample, firstSample + n) are now in the ring; tUs = first sample's time. */
-  onSamples?(firstSample: number, n: number, channels: number, tUs: number): void;
-  /** INDEX: the hub mark at tMarkUs; periodUs since the previous mark (0 for the first). */
-  onIndex?(tMarkUs: number, periodUs: number, tUs: number): void;
-  onLathe?(state: number, rpm: number, toolMmX100: number, flags: number, tUs: number): void;
-  onStatus?(flags: number, tempCx100: number, dropped: number, tUs: number): void;
-  onAck?(commandType: number, result: number, tUs: number): void;
+    rateHz: number, lsb: number, reset: boolean): void;
+  /** SAMPLES: samples [firstSample, firstSample + n) are now in the ring (times in ring.timeUs). */
+  onSamples?(firstSample: number, n: number, channels: number): void;
+  /** INDEX: the hub mark is at times[TIME_MARK_US]; periodUs since the previous mark (0 for the first). */
+  onIndex?(periodUs: number): void;
+  onLathe?(state: number, rpm: number, toolMmX100: number, flags: number): void;
+  onStatus?(flags: number, tempCx100: number, dropped: number): void;
+  onAck?(commandType: number, result: number): void;
   /** A command (PING 0x81, STREAM 0x82, SET_RATE 0x83); arg = `on`, `rate_hz`, or 0 for PING. */
   onCommand?(type: number, arg: number, seq: number): void;
   /** A seq gap before the current frame: lostFrames frames are missing; samples are discontinuous. */
@@ -39,6 +44,12 @@ export interface FrameSink {
   /** A dropped frame (reason is one of the DROP_REASONS constants: no string is built). */
   onDrop?(reason: DropReason): void;
 }
+
+/** Slots of StreamDecoder.times. */
+export const TIME_FRAME_US = 0;
+export const TIME_MARK_US = 1;
+export const TIME_RAW_US = 2;
+const T_PREV_SAMPLES = 3;
 
 export interface StreamDecoderOptions {
   /** Where samples go (default: a new SampleRing with the ring options below). */
@@ -70,16 +81,19 @@ export class StreamDecoder {
   rateHz: number;
   /** Continuity segment id written with each sample; +1 at every discontinuity. */
   segment = 0;
-  /** Seq and raw header time of the frame being dispatched (or the last one). */
+  /** Seq of the frame being dispatched (or the last one); -1 before the first. */
   lastSeq = -1;
-  lastRawTUs = 0;
 
   private readonly encoded = new Uint8Array(MAX_ENCODED_BYTES);
   private encodedLen = 0;
   private overlong = false;
   private readonly payload = new Uint8Array(MAX_ENCODED_BYTES);
   private readonly view = new DataView(this.payload.buffer);
-  private prevSamplesT = Number.NaN;
+  /** Times of the frame being dispatched (or the last one), µs: see TIME_FRAME_US, TIME_MARK_US,
+   *  TIME_RAW_US. A typed array, so reading and writing them never allocates. */
+  readonly times = new Float64Array(4);
+  /** [first-sample time, sample period] handed to the ring. */
+  private readonly timing = new Float64Array(2);
   private prevSamplesN = 0;
   private prevSamplesSegment = -1;
 
@@ -161,44 +175,46 @@ export class StreamDecoder {
     this.sink.onDrop?.(DROP_REASONS[code]);
   }
 
+  /** times[TIME_RAW_US]: raw header t_us (u32, as sent) of the frame being dispatched. */
+  get lastRawTUs(): number {
+    return this.times[TIME_RAW_US];
+  }
+
   private dispatch(): void {
     const p = this.payload;
     const v = this.view;
+    const t = this.times;
     const type = p[1];
     const seq = p[2] | (p[3] << 8);
-    const rawT = v.getUint32(4, true);
     const c = this.counters;
     c.framesOk++;
     c.okByType[type]++;
     const isReset = type === FrameType.HELLO && this.trackSeqHello(seq);
     if (!isReset && type !== FrameType.HELLO) this.trackSeq(seq);
     this.lastSeq = seq;
-    this.lastRawTUs = rawT;
+    t[TIME_RAW_US] = v.getUint32(4, true);
     const sink = this.sink;
     const b = HEADER_BYTES;
+    if (type < 0x80) this.clock.unwrapLE(p, 4, true, t, TIME_FRAME_US);
     switch (type) {
-      case FrameType.SAMPLES: {
-        const tUs = this.clock.unwrap(rawT, true);
-        this.samples(tUs, p[b], p[b + 1]);
+      case FrameType.SAMPLES:
+        this.samples(p[b], p[b + 1]);
         return;
-      }
-      case FrameType.INDEX: {
-        const tUs = this.clock.unwrap(rawT, true);
-        const tMark = this.clock.unwrap(v.getUint32(b, true), false);
-        sink.onIndex?.(tMark, v.getUint32(b + 4, true), tUs);
+      case FrameType.INDEX:
+        this.clock.unwrapLE(p, b, false, t, TIME_MARK_US);
+        sink.onIndex?.(v.getUint32(b + 4, true));
         return;
-      }
       case FrameType.LATHE:
-        sink.onLathe?.(p[b], v.getUint16(b + 1, true), v.getInt16(b + 3, true), p[b + 5], this.clock.unwrap(rawT, true));
+        sink.onLathe?.(p[b], v.getUint16(b + 1, true), v.getInt16(b + 3, true), p[b + 5]);
         return;
       case FrameType.STATUS:
-        sink.onStatus?.(p[b], v.getInt16(b + 1, true), v.getUint16(b + 3, true), this.clock.unwrap(rawT, true));
+        sink.onStatus?.(p[b], v.getInt16(b + 1, true), v.getUint16(b + 3, true));
         return;
       case FrameType.ACK:
-        sink.onAck?.(p[b], p[b + 1], this.clock.unwrap(rawT, true));
+        sink.onAck?.(p[b], p[b + 1]);
         return;
       case FrameType.HELLO:
-        this.hello(isReset, this.clock.unwrap(rawT, true));
+        this.hello(isReset);
         return;
       case FrameType.PING:
         sink.onCommand?.(type, 0, seq);
@@ -236,7 +252,7 @@ export class StreamDecoder {
     return false;
   }
 
-  private hello(reset: boolean, tUs: number): void {
+  private hello(reset: boolean): void {
     const p = this.payload;
     const v = this.view;
     const b = HEADER_BYTES;
@@ -247,19 +263,23 @@ export class StreamDecoder {
     this.serialNo = v.getUint32(b + 4, true);
     this.rateHz = rate;
     this.lsb = v.getFloat32(b + 10, true);
-    this.sink.onHello?.(p[b], p[b + 1], p[b + 2], p[b + 3], this.serialNo, rate, this.lsb, reset, tUs);
+    this.sink.onHello?.(p[b], p[b + 1], p[b + 2], p[b + 3], this.serialNo, rate, this.lsb, reset);
   }
 
-  private samples(tUs: number, n: number, channels: number): void {
-    if (this.rateHz === 0 && this.prevSamplesSegment === this.segment && tUs > this.prevSamplesT) {
-      this.rateHz = (this.prevSamplesN * 1e6) / (tUs - this.prevSamplesT);
+  private samples(n: number, channels: number): void {
+    const t = this.times;
+    const tUs = t[TIME_FRAME_US];
+    if (this.rateHz === 0 && this.prevSamplesSegment === this.segment && tUs > t[T_PREV_SAMPLES]) {
+      this.rateHz = (this.prevSamplesN * 1e6) / (tUs - t[T_PREV_SAMPLES]);
     }
-    const dt = this.rateHz > 0 ? 1e6 / this.rateHz : Number.NaN;
-    this.prevSamplesT = tUs;
+    t[T_PREV_SAMPLES] = tUs;
     this.prevSamplesN = n;
     this.prevSamplesSegment = this.segment;
-    const first = this.ring.writeInterleaved(this.payload, HEADER_BYTES + 2, n, channels, tUs, dt, this.segment);
+    const timing = this.timing;
+    timing[0] = tUs;
+    timing[1] = 1e6 / this.rateHz; // Infinity while the rate is unknown: the ring stores NaN times
+    const first = this.ring.writeInterleaved(this.payload, HEADER_BYTES + 2, n, channels, timing, this.segment);
     this.counters.samples += n;
-    this.sink.onSamples?.(first, n, channels, tUs);
+    this.sink.onSamples?.(first, n, channels);
   }
 }

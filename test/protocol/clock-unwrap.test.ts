@@ -53,7 +53,7 @@ describe("SampleRing", () => {
         bytes[2 * k] = f * 20 + k;
         bytes[2 * k + 1] = 0;
       }
-      expect(ring.writeInterleaved(bytes, 0, 20, 1, f * 20_000, 1000, f)).toBe(f * 20);
+      expect(ring.writeInterleaved(bytes, 0, 20, 1, Float64Array.of(f * 20_000, 1000), f)).toBe(f * 20);
     }
     expect(ring.written).toBe(60);
     expect(ring.oldest()).toBe(28);

@@ -43,13 +43,18 @@ describe("decodeFrame on the datasheet vectors", () => {
 });
 
 describe("decodeFrame on other bad input", () => {
-  it("rejects an empty input, a zero inside, and an over-long run as cobs", () => {
+  it("rejects an empty input as short, a zero inside as cobs, an over-long run as length", () => {
     expect(decodeFrame(new Uint8Array(0))).toEqual({ ok: false, reason: "short" });
     const good = fromHex(vectors.frames[5].hex);
     const withZero = good.slice();
     withZero[3] = 0;
     expect(decodeFrame(withZero)).toEqual({ ok: false, reason: "cobs" });
-    expect(decodeFrame(new Uint8Array(400).fill(5))).toEqual({ ok: false, reason: "cobs" });
+    expect(decodeFrame(new Uint8Array(400).fill(5))).toEqual({ ok: false, reason: "length" });
+    // 256 bytes (a 0xFF block of 254 and a trailing empty block) is still a length a frame can have.
+    const longest = new Uint8Array(256).fill(7);
+    longest[0] = 0xff;
+    longest[255] = 1;
+    expect(decodeFrame(longest)).toEqual({ ok: false, reason: "crc" });
   });
   it("rejects SAMPLES with n = 0, n > 32 or zero channels as length", () => {
     expect(decodeFrame(samplesFrameBytes(0, 1, 0))).toEqual({ ok: false, reason: "length" });

@@ -1,7 +1,7 @@
 // A test sink that rebuilds Frame objects from a StreamDecoder's callbacks and ring, so the
 // streaming decoder's output can be compared with decodeFrame's or with the encoder's input.
 import type { DropReason, Frame } from "../../../src/protocol/frames.ts";
-import type { FrameSink, StreamDecoder } from "../../../src/protocol/stream-decoder.ts";
+import { TIME_FRAME_US, TIME_MARK_US, TIME_RAW_US, type FrameSink, type StreamDecoder } from "../../../src/protocol/stream-decoder.ts";
 
 const WRAP = 4294967296;
 const raw32 = (t: number) => ((t % WRAP) + WRAP) % WRAP;
@@ -16,36 +16,35 @@ export interface Recorded {
 export function recordInto(decoder: StreamDecoder): Recorded {
   const rec: Recorded = { frames: [], drops: [], gaps: [], resets: 0 };
   const hdr = () => ({ seq: decoder.lastSeq, t_us: decoder.lastRawTUs });
+  const frameTime = () => {
+    expectSameTime(decoder.times[TIME_FRAME_US], decoder.times[TIME_RAW_US]);
+    return hdr();
+  };
   const sink: FrameSink = {
-    onHello(kind, fw_major, fw_minor, channels, serial_no, rate_hz, lsb, reset, tUs) {
+    onHello(kind, fw_major, fw_minor, channels, serial_no, rate_hz, lsb, reset) {
       if (reset) rec.resets++;
-      expectSameTime(tUs, decoder.lastRawTUs);
-      rec.frames.push({ type: "HELLO", ...hdr(), kind, fw_major, fw_minor, channels, serial_no, rate_hz, lsb });
+      rec.frames.push({ type: "HELLO", ...frameTime(), kind, fw_major, fw_minor, channels, serial_no, rate_hz, lsb });
     },
-    onSamples(first, n, channels, tUs) {
-      expectSameTime(tUs, decoder.lastRawTUs);
+    onSamples(first, n, channels) {
       const ring = decoder.ring;
+      expectSameTime(ring.timeUs[ring.slot(first)], decoder.lastRawTUs);
       const raw: number[] = [];
       for (let i = first; i < first + n; i++) {
         for (let c = 0; c < channels; c++) raw.push(c < ring.channels ? ring.values[c][ring.slot(i)] : Number.NaN);
       }
-      rec.frames.push({ type: "SAMPLES", ...hdr(), n, channels, raw });
+      rec.frames.push({ type: "SAMPLES", ...frameTime(), n, channels, raw });
     },
-    onIndex(tMarkUs, period_us, tUs) {
-      expectSameTime(tUs, decoder.lastRawTUs);
-      rec.frames.push({ type: "INDEX", ...hdr(), t_mark_us: raw32(tMarkUs), period_us });
+    onIndex(period_us) {
+      rec.frames.push({ type: "INDEX", ...frameTime(), t_mark_us: raw32(decoder.times[TIME_MARK_US]), period_us });
     },
-    onLathe(state, rpm, tool_mm_x100, flags, tUs) {
-      expectSameTime(tUs, decoder.lastRawTUs);
-      rec.frames.push({ type: "LATHE", ...hdr(), state, rpm, tool_mm_x100, flags });
+    onLathe(state, rpm, tool_mm_x100, flags) {
+      rec.frames.push({ type: "LATHE", ...frameTime(), state, rpm, tool_mm_x100, flags });
     },
-    onStatus(flags, temp_c_x100, dropped, tUs) {
-      expectSameTime(tUs, decoder.lastRawTUs);
-      rec.frames.push({ type: "STATUS", ...hdr(), flags, temp_c_x100, dropped });
+    onStatus(flags, temp_c_x100, dropped) {
+      rec.frames.push({ type: "STATUS", ...frameTime(), flags, temp_c_x100, dropped });
     },
-    onAck(command_type, result, tUs) {
-      expectSameTime(tUs, decoder.lastRawTUs);
-      rec.frames.push({ type: "ACK", ...hdr(), command_type, result });
+    onAck(command_type, result) {
+      rec.frames.push({ type: "ACK", ...frameTime(), command_type, result });
     },
     onCommand(type, arg, seq) {
       const t_us = decoder.lastRawTUs;
