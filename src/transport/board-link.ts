@@ -9,7 +9,7 @@
 // reconnect shows up there as a seq gap (a new segment) or a board reset, never as a crash.
 import { SerialPortStream } from "@serialport/stream";
 import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
-import type { HelloFrame } from "../protocol/index.ts";
+import { TIME_RAW_US, type HelloFrame } from "../protocol/index.ts";
 import { StreamDecoder, type FrameSink, type StreamDecoderOptions } from "../protocol/stream-decoder.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import type { BoardEndpoint, BoardState } from "./board-endpoint.ts";
@@ -312,9 +312,9 @@ export class BoardLink implements BoardEndpoint {
   private makeSink(): FrameSink {
     const user = () => this.userSink;
     return {
-      onHello: (kind, fwMajor, fwMinor, channels, serialNo, rateHz, lsb, reset, tUs) => {
+      onHello: (kind, fwMajor, fwMinor, channels, serialNo, rateHz, lsb, reset) => {
         const hello: HelloFrame = {
-          type: "HELLO", seq: this.decoder.lastSeq, t_us: this.decoder.lastRawTUs,
+          type: "HELLO", seq: this.decoder.lastSeq, t_us: this.decoder.times[TIME_RAW_US],
           kind, fw_major: fwMajor, fw_minor: fwMinor, channels, serial_no: serialNo, rate_hz: rateHz, lsb,
         };
         this.helloValue = hello;
@@ -324,21 +324,21 @@ export class BoardLink implements BoardEndpoint {
         }
         this.helloWaiter?.(hello);
         this.channel.onHello(hello);
-        user().onHello?.(kind, fwMajor, fwMinor, channels, serialNo, rateHz, lsb, reset, tUs);
+        user().onHello?.(kind, fwMajor, fwMinor, channels, serialNo, rateHz, lsb, reset);
       },
       onSamples: (first, n, channels) => user().onSamples?.(first, n, channels),
-      onIndex: (tMark, period, tUs) => user().onIndex?.(tMark, period, tUs),
-      onLathe: (state, rpm, tool, flags, tUs) => user().onLathe?.(state, rpm, tool, flags, tUs),
-      onStatus: (flags, temp, dropped, tUs) => {
+      onIndex: (period) => user().onIndex?.(period),
+      onLathe: (state, rpm, tool, flags) => user().onLathe?.(state, rpm, tool, flags),
+      onStatus: (flags, temp, dropped) => {
         if (flags & STATUS_CLOCK_RESET) {
           this.stats.clockResets++;
           this.emit("clock-reset", "board reports its clock was reset");
         }
-        user().onStatus?.(flags, temp, dropped, tUs);
+        user().onStatus?.(flags, temp, dropped);
       },
-      onAck: (command, result, tUs) => {
+      onAck: (command, result) => {
         this.channel.onAck(command, result);
-        user().onAck?.(command, result, tUs);
+        user().onAck?.(command, result);
       },
       onCommand: (type, arg, seq) => user().onCommand?.(type, arg, seq),
       onGap: (lost, seq) => user().onGap?.(lost, seq),

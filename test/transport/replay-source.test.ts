@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { StreamDecoder, type FrameSink } from "../../src/protocol/index.ts";
+import { StreamDecoder, TIME_FRAME_US, TIME_MARK_US, type FrameSink } from "../../src/protocol/index.ts";
 import { CaptureWriter } from "../../src/transport/capture-writer.ts";
 import { ReplaySource } from "../../src/transport/replay-source.ts";
 import { syntheticCaptures } from "./support/synthetic-captures.ts";
@@ -18,14 +18,15 @@ afterEach(async () => {
 type Logged = [board: "vib" | "run", what: string, tUs: number, a: number, b: number];
 
 function recorder(board: "vib" | "run", log: Logged[], decoder: () => StreamDecoder): FrameSink {
+  const t = () => decoder().times[TIME_FRAME_US];
   return {
-    onHello: (kind, _ma, _mi, _ch, serial, _rate, _lsb, _reset, tUs) => log.push([board, "hello", tUs, kind, serial]),
+    onHello: (kind, _ma, _mi, _ch, serial) => log.push([board, "hello", t(), kind, serial]),
     onSamples: (first, n) => {
       const ring = decoder().ring;
       log.push([board, "samples", ring.timeUs[ring.slot(first)], first, n]);
     },
-    onIndex: (mark, period, tUs) => log.push([board, "index", tUs, mark, period]),
-    onStatus: (flags, temp, _d, tUs) => log.push([board, "status", tUs, flags, temp]),
+    onIndex: (period) => log.push([board, "index", t(), decoder().times[TIME_MARK_US], period]),
+    onStatus: (flags, temp) => log.push([board, "status", t(), flags, temp]),
     onGap: (lost, seq) => log.push([board, "gap", Number.NaN, lost, seq]),
     onDrop: (reason) => log.push([board, "drop:" + reason, Number.NaN, 0, 0]),
   };
