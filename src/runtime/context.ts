@@ -69,8 +69,10 @@ export class Scope {
     this.timerHandles.delete(id);
   }
 
+  /** Runs `fn` when the scope closes (at once if it already has: a late setup cleans up too). */
   onClose(fn: () => void): void {
-    this.cleanups.push(fn);
+    if (this.closed) fn();
+    else this.cleanups.push(fn);
   }
 
   close(): void {
@@ -113,7 +115,7 @@ export function createContext(scope: Scope, host: ScopeHost, parts: ContextParts
     reader(spec: ChannelSpec, onData?: (reader: never) => void | Promise<void>) {
       if (!reads.has(spec.name)) throw undeclared(name, spec, "reads");
       const handle = host.channels.reader(name, spec.name);
-      if (onData) {
+      if (onData && !scope.closed) {
         const facade = handle.facade as never;
         host.channels.setHandler(handle, () => scope.guard(() => onData(facade)));
         scope.onClose(() => host.channels.setHandler(handle, null));

@@ -229,6 +229,10 @@ export class Host {
       );
     } catch (err) {
       scope.close();
+      // A setup that settles after its timeout may have opened things: let it release them.
+      run.then((late) => late.stop?.(), () => undefined).catch((e: unknown) =>
+        this.emit("plugin.stop-failed", rec.name, errorMessage(e), { code: "EP_ERR_PLUGIN_STOP" }, "error"),
+      );
       if (isRuntimeError(err)) throw err;
       throw new RuntimeError("EP_ERR_PLUGIN_START", `plugin '${rec.name}' failed to start: ${errorMessage(err)}`, { plugin: rec.name, cause: err });
     }

@@ -72,6 +72,25 @@ describe("host start/stop", () => {
     expect(events.find((e) => e.type === "plugin.start-failed")).toMatchObject({ source: "stuck", data: { code: "EP_ERR_PLUGIN_START_TIMEOUT" } });
   });
 
+  it("a setup that settles after its timeout is stopped, and registers nothing", async () => {
+    vi.useFakeTimers();
+    const log: string[] = [];
+    const spec = objectChannel<number>("late.in", { capacity: 4 });
+    const writer = definePlugin({ name: "writer", version: "1.0.0", host: "*", config: none, writes: [spec] }, () => ({}));
+    const late = definePlugin({ name: "late", version: "1.0.0", host: "*", config: none, reads: [spec], dependencies: ["writer"] }, async (ctx) => {
+      await new Promise((r) => setTimeout(r, 500));
+      ctx.channels.reader(spec, () => void log.push("handler"));
+      ctx.timers.setInterval(() => log.push("tick"), 10);
+      return { stop: () => void log.push("late stop") };
+    });
+    const { host } = await hostOf([writer, late], { startTimeoutMs: 100 });
+    const outcome = host.start().catch((e: RuntimeError) => e.code);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await outcome).toBe("EP_ERR_PLUGIN_START_TIMEOUT");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log).toEqual(["late stop"]);
+  });
+
   it("a setup that throws fails start with EP_ERR_PLUGIN_START and the cause attached", async () => {
     const log: string[] = [];
     const bad = definePlugin({ name: "bad", version: "1.0.0", host: "*", config: none, dependencies: ["first"] }, () => {
