@@ -1,4 +1,7 @@
 // Public surface of the core engine.
+// Registers the WebAssembly SIMD kernels, so kernels: "auto" (the default) uses them where the host
+// supports wasm SIMD; "ts" still forces the TypeScript reference.
+import "./kernels/wasm/register.ts";
 export { createNetwork, Network, type Real } from "./network.ts";
 export { saveModel, loadModel, loadModelFile, type SaveOptions, type LoadOptions, type LoadedModel } from "./model-file.ts";
 export type { NetworkSpec, LayerSpec, OptimizerSpec, Activation, LossKind } from "./spec.ts";
