@@ -8,13 +8,13 @@ import { runChecks, type LoadedPlugin } from "./checks.ts";
 import { ManualClock, monotonicClock, type BoardClock } from "./clock.ts";
 import type { InstallationConfig } from "./config.ts";
 import { createContext, Scope, type ScopeHost } from "./context.ts";
-import { errorMessage, isRuntimeError, RuntimeError, RuntimeErrors } from "./errors.ts";
+import { errorMessage, isRuntimeError, RuntimeError } from "./errors.ts";
 import { EventBus, type JobEvent, type RuntimeEvent } from "./events.ts";
-import { loadPlugin, type PreloadedModules } from "./loader.ts";
+import { loadPlugins, type PreloadedModules } from "./loader.ts";
 import { silentLogger, type Logger } from "./logger.ts";
 import { MetricRegistry, type Counter } from "./metrics.ts";
 import type { PluginDefinition, PluginHandlers } from "./plugin.ts";
-import { restartDelay } from "./supervisor.ts";
+import { decideAfterFailure } from "./supervisor.ts";
 import { realTimers, withTimeout, type TimerHandle, type Timers } from "./timers.ts";
 import { HOST_VERSION } from "./version.ts";
 
@@ -60,23 +60,6 @@ interface PluginRecord {
   lastStartAt: number;
   restartTimer: TimerHandle | null;
   counters: { failures: Counter; restarts: Counter; disabled: Counter };
-}
-
-/** Loads and checks every enabled plugin of `config`; throws RuntimeErrors listing all problems. */
-export async function loadPlugins(config: InstallationConfig, preloaded: PreloadedModules = {}): Promise<LoadedPlugin[]> {
-  const loaded: LoadedPlugin[] = [];
-  const errors: RuntimeError[] = [];
-  for (const [name, entry] of Object.entries(config.plugins)) {
-    if (!entry.enabled) continue;
-    try {
-      loaded.push({ name, def: await loadPlugin(name, entry, config.baseDir, preloaded), entry });
-    } catch (err) {
-      if (isRuntimeError(err)) errors.push(err);
-      else throw err;
-    }
-  }
-  if (errors.length > 0) throw new RuntimeErrors(errors);
-  return loaded;
 }
 
 export class Host {
@@ -284,43 +267,38 @@ export class Host {
   }
 
   private failure(rec: PluginRecord, err: unknown): void {
-    const name = rec.name;
     rec.status = "restarting";
     rec.counters.failures.inc();
-    const now = this.timers.now();
-    if (now - rec.lastStartAt >= this.config.host.restart.healthyMs) rec.consecutive = 0;
-    rec.consecutive++;
-    this.emit("plugin.failed", name, errorMessage(err), {
+    const decision = decideAfterFailure(rec, this.timers.now(), this.config.host.restart);
+    this.emit("plugin.failed", rec.name, errorMessage(err), {
       code: "EP_ERR_PLUGIN_CRASHED",
       error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
       consecutive: rec.consecutive,
     }, "error");
-    void this.stopPlugin(rec).then(() => this.afterFailure(rec));
+    void this.stopPlugin(rec).then(() => {
+      if (!this.active()) return;
+      if (decision.action === "disable") return this.disable(rec);
+      const { delayMs } = decision;
+      this.emit("plugin.restarting", rec.name, `restarting in ${delayMs} ms (attempt ${rec.consecutive})`, { delayMs, attempt: rec.consecutive }, "warn");
+      rec.restartTimer = this.timers.setTimeout(() => {
+        rec.restartTimer = null;
+        void this.restart(rec);
+      }, delayMs);
+    });
   }
 
   private active(): boolean {
     return this.state === "starting" || this.state === "running";
   }
 
-  private afterFailure(rec: PluginRecord): void {
-    if (!this.active()) return;
-    const policy = this.config.host.restart;
-    if (rec.consecutive > policy.maxRestarts) {
-      rec.status = "disabled";
-      rec.counters.disabled.inc();
-      this.channels.detachPlugin(rec.name);
-      this.emit("plugin.disabled", rec.name, `disabled after ${rec.consecutive} failures in a row`, {
-        code: "EP_ERR_PLUGIN_DISABLED",
-        failures: rec.consecutive,
-      }, "error");
-      return;
-    }
-    const delayMs = restartDelay(policy, rec.consecutive);
-    this.emit("plugin.restarting", rec.name, `restarting in ${delayMs} ms (attempt ${rec.consecutive})`, { delayMs, attempt: rec.consecutive }, "warn");
-    rec.restartTimer = this.timers.setTimeout(() => {
-      rec.restartTimer = null;
-      void this.restart(rec);
-    }, delayMs);
+  private disable(rec: PluginRecord): void {
+    rec.status = "disabled";
+    rec.counters.disabled.inc();
+    this.channels.detachPlugin(rec.name);
+    this.emit("plugin.disabled", rec.name, `disabled after ${rec.consecutive} failures in a row`, {
+      code: "EP_ERR_PLUGIN_DISABLED",
+      failures: rec.consecutive,
+    }, "error");
   }
 
   private async restart(rec: PluginRecord): Promise<void> {

@@ -6,7 +6,9 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isPathSpecifier, type PluginEntry } from "./config.ts";
-import { errorMessage, RuntimeError } from "./errors.ts";
+import type { LoadedPlugin } from "./checks.ts";
+import type { InstallationConfig } from "./config.ts";
+import { errorMessage, isRuntimeError, RuntimeError, RuntimeErrors } from "./errors.ts";
 import { isPluginDefinition, type PluginDefinition } from "./plugin.ts";
 
 /** Absolute file the specifier names, resolved as Node's resolver would from `baseDir`. */
@@ -70,4 +72,21 @@ export async function loadPlugin(name: string, entry: PluginEntry, baseDir: stri
     });
   }
   return def;
+}
+
+/** Loads and checks every enabled plugin of `config`; throws RuntimeErrors listing all problems. */
+export async function loadPlugins(config: InstallationConfig, preloaded: PreloadedModules = {}): Promise<LoadedPlugin[]> {
+  const loaded: LoadedPlugin[] = [];
+  const errors: RuntimeError[] = [];
+  for (const [name, entry] of Object.entries(config.plugins)) {
+    if (!entry.enabled) continue;
+    try {
+      loaded.push({ name, def: await loadPlugin(name, entry, config.baseDir, preloaded), entry });
+    } catch (err) {
+      if (isRuntimeError(err)) errors.push(err);
+      else throw err;
+    }
+  }
+  if (errors.length > 0) throw new RuntimeErrors(errors);
+  return loaded;
 }
