@@ -5,7 +5,8 @@
 // f64: h = 1e-5, per-element relative error |a−n| / max(|a|, |n|, 1e-4) < 1e-6 (elements below 1e-4
 //      are held to an absolute error of 1e-10).
 // f32: parameters and activations are stored in float32 (about 7 digits), so differences need a
-//      large step: h = 1e-2, and the check is on the whole vector, ‖a−n‖ / max(‖a‖, ‖n‖) < 2e-2.
+//      large step: h = 1e-2, and the check is on the whole vector: ‖a−n‖ / max(‖a‖, ‖n‖) < 5e-3
+//      (observed ≤ 1e-4 for smooth activations, 1.1e-3 where a relu kink lies within h).
 import { describe, expect, it } from "vitest";
 import type { Activation, LossKind, NetworkSpec } from "../../src/core/index.ts";
 import { createNetwork, KERNELS, randomArray, targetsFor } from "./support.ts";
@@ -85,7 +86,7 @@ describe.each(KERNELS)("gradient check (%s kernels)", (kernels) => {
         const { analytic, numeric } = gradients(specOf(c, batch, 0.05, "f32", kernels), 1e-2);
         const diff = Math.hypot(...analytic.map((a, i) => a - numeric[i]));
         const norm = Math.max(Math.hypot(...analytic), Math.hypot(...numeric));
-        expect(diff / norm).toBeLessThan(2e-2);
+        expect(diff / norm).toBeLessThan(5e-3);
       });
     }
   }
