@@ -19,7 +19,7 @@ export const commands: Record<string, Command> = {
     run: async (argv) => (await import("./plugins.ts")).runPlugins(argv),
   },
   config: {
-    summary: "check an installation config file: `config check FILE` prints OK or each error with its code",
+    summary: "`config check FILE`: OK or each error with its code; `config schema`: the file's JSON Schema",
     run: async (argv) => (await import("./config.ts")).runConfig(argv),
   },
 };

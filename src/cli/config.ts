@@ -1,18 +1,23 @@
+// `edgeprop config schema`: prints the JSON Schema of the installation file (for editors).
 // `edgeprop config check FILE`: validates an installation config the way `run` would load it (the
 // file's schema, then each plugin: module, versions, dependencies, its config, channels) without
 // starting anything. Prints OK, or each error as `CODE path: message (expected …)`; exit 1 on errors.
 import { parseArgs } from "node:util";
-import { isRuntimeError, loadConfigFile, Host, RuntimeErrors } from "../runtime/index.ts";
+import { Host, installationSchema, isRuntimeError, loadConfigFile, RuntimeErrors, z } from "../runtime/index.ts";
 
 export interface Output {
   write(text: string): unknown;
 }
 
-const USAGE = "usage: edgeprop config check FILE\n";
+const USAGE = "usage: edgeprop config check FILE\n       edgeprop config schema\n";
 
 export async function runConfig(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
   const [sub, file, ...extra] = positionals;
+  if (sub === "schema" && !file) {
+    out.write(`${JSON.stringify(z.toJSONSchema(installationSchema, { io: "input" }), null, 2)}\n`);
+    return 0;
+  }
   if (sub !== "check" || !file || extra.length > 0) {
     err.write(USAGE);
     return 2;

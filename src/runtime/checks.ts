@@ -3,7 +3,8 @@
 //   1 versions      host version in each plugin's `meta.host` range
 //   2 dependencies  present (and enabled), in the required version range, no cycles
 //   3 config        each plugin's config section against its schema
-//   4 channels      one writer per channel, every read channel written, shapes agree, ≤ 1 clock driver
+//   4 channels      one writer per channel, every read channel written, shapes agree, ≤ 1 clock
+//                   driver, capacity overrides (host.channels) name written channels
 import semver from "semver";
 import type { ChannelSpec } from "./channels/spec.ts";
 import { specMismatch } from "./channels/spec.ts";
@@ -115,7 +116,10 @@ export async function checkConfigs(plugins: LoadedPlugin[]): Promise<Map<string,
   return configs;
 }
 
-export function checkChannels(plugins: LoadedPlugin[]): Map<string, { owner: string; spec: ChannelSpec }> {
+export function checkChannels(
+  plugins: LoadedPlugin[],
+  capacities: Readonly<Record<string, { capacity: number }>> = {},
+): Map<string, { owner: string; spec: ChannelSpec }> {
   const errors: RuntimeError[] = [];
   const channels = new Map<string, { owner: string; spec: ChannelSpec }>();
   for (const { name, def } of plugins) {
@@ -152,15 +156,28 @@ export function checkChannels(plugins: LoadedPlugin[]): Map<string, { owner: str
       }
     }
   }
+  for (const [name, { capacity }] of Object.entries(capacities)) {
+    const ch = channels.get(name);
+    if (!ch) {
+      errors.push(new RuntimeError("EP_ERR_CONFIG_INVALID", `host.channels names channel '${name}', which no loaded plugin writes`, {
+        path: `host.channels.${name}`,
+        expected: `one of: ${[...channels.keys()].join(", ") || "(no channels)"}`,
+      }));
+    } else ch.spec = Object.freeze({ ...ch.spec, capacity });
+  }
   fail(errors);
   return channels;
 }
 
-export async function runChecks(plugins: LoadedPlugin[], hostVersion: string): Promise<CheckedPlugins> {
+export async function runChecks(
+  plugins: LoadedPlugin[],
+  hostVersion: string,
+  capacities: Readonly<Record<string, { capacity: number }>> = {},
+): Promise<CheckedPlugins> {
   checkVersions(plugins, hostVersion);
   const order = checkDependencies(plugins);
   const configs = await checkConfigs(plugins);
-  const channels = checkChannels(plugins);
+  const channels = checkChannels(plugins, capacities);
   return { order, configs, channels };
 }
 

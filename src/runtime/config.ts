@@ -8,6 +8,7 @@
 //     startTimeoutMs: 5000      # per plugin, setup + start
 //     stopTimeoutMs: 5000
 //     restart: { baseMs: 200, factor: 2, maxMs: 10000, maxRestarts: 5, healthyMs: 30000 }
+//     channels: { vib.samples: { capacity: 8192 } }   # ring sizes (the policy stays the writer's)
 //   plugins:
 //     vib-source:                    # must equal the plugin's meta.name
 //       module: ../plugins/vib-source/index.ts   # path (./, ../, /) or npm package name
@@ -39,6 +40,8 @@ export const hostSchema = z.strictObject({
   startTimeoutMs: z.number().int().positive().default(5000),
   stopTimeoutMs: z.number().int().positive().default(5000),
   restart: restartSchema.default(restartSchema.parse({})),
+  /** Per-installation ring sizes, overriding the writer's descriptor: `{ "vib.samples": { capacity: 8192 } }`. */
+  channels: z.record(z.string(), z.strictObject({ capacity: z.number().int().min(1) })).default({}),
 });
 
 export const pluginEntrySchema = z.strictObject({

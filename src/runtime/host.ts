@@ -80,7 +80,7 @@ export class Host {
   /** Loads, checks and prepares (channels built, nothing started). */
   static async load(config: InstallationConfig, opts: HostOptions = {}): Promise<Host> {
     const loaded = await loadPlugins(config, opts.preloaded);
-    const checked = await runChecks(loaded, HOST_VERSION);
+    const checked = await runChecks(loaded, HOST_VERSION, config.host.channels);
     return new Host(config, loaded, checked, opts);
   }
 

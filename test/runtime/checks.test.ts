@@ -94,6 +94,16 @@ describe("host checks (fixed order: versions, dependencies, config, channels)", 
     expect(errs[3]).toMatchObject({ expected: "fields [t,x]", received: "[t,y]" });
   });
 
+  it("host.channels overrides a ring's capacity; naming an unwritten channel is EP_ERR_CONFIG_INVALID", async () => {
+    const a = numericChannel("ch.a", { fields: ["t"], capacity: 16, policy: "reject" });
+    const { config, preloaded } = await configOf([plugin("w", { writes: [a] })], { channels: { "ch.a": { capacity: 4096 } } });
+    const host = await Host.load(config, { preloaded });
+    expect(host.channelReport()[0]).toMatchObject({ name: "ch.a", capacity: 4096, policy: "reject" });
+    const bad = await configOf([plugin("w", { writes: [a] })], { channels: { "ch.typo": { capacity: 8 } } });
+    const err = (await Host.load(bad.config, { preloaded: bad.preloaded }).catch((e: unknown) => e)) as RuntimeErrors;
+    expect(err.errors.map((e) => [e.code, e.path, e.expected])).toEqual([["EP_ERR_CONFIG_INVALID", "host.channels.ch.typo", "one of: ch.a"]]);
+  });
+
   it("load errors: unknown module, a module without a plugin, a key that is not the plugin's name", async () => {
     const { config } = await configOf([]);
     config.plugins = {

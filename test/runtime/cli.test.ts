@@ -71,6 +71,16 @@ describe("edgeprop config check", () => {
     ]);
   });
 
+  it("config schema prints the installation file's JSON Schema", async () => {
+    const out = capture();
+    expect(await runConfig(["schema"], out, capture())).toBe(0);
+    const schema = JSON.parse(out.text) as { properties: Record<string, { properties?: Record<string, unknown> }>; required: string[] };
+    expect(schema.required).toEqual(["plugins"]);
+    expect(Object.keys(schema.properties.host.properties ?? {})).toEqual(
+      ["logFile", "logLevel", "dataDir", "startTimeoutMs", "stopTimeoutMs", "restart", "channels"],
+    );
+  });
+
   it("without a FILE prints usage and exits 2", async () => {
     const err = capture();
     expect(await runConfig(["check"], capture(), err)).toBe(2);

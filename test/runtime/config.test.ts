@@ -38,6 +38,7 @@ plugins:
       startTimeoutMs: 5000,
       stopTimeoutMs: 5000,
       restart: { baseMs: 200, factor: 2, maxMs: 10_000, maxRestarts: 2, healthyMs: 30_000 },
+      channels: {},
     });
     expect(cfg.plugins).toEqual({
       "vib-source": { module: "./plugins/vib-source/index.ts", enabled: true, config: { port: "auto" } },
