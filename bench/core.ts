@@ -4,9 +4,10 @@
 // ratio to edgeprop (WASM) of the same precision. Also checks edgeprop against C's `verify`
 // (1000 steps from identical weights and data) and measures the JS→WASM call overhead.
 // Every JS implementation runs in its own child process; C runs as its own program.
-// Options: --quick (shorter timing), --no-peers, --no-c.
+// Options: --quick (shorter timing), --rounds=N (default 3), --no-peers, --no-c.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cTrain, cVerify, compileReference, gccArgs, gccVersion } from "./impls/c-reference.ts";
 import { edgepropVerify } from "./impls/edgeprop.ts";
@@ -50,41 +51,57 @@ function ensurePeers(): string | null {
 
 console.log(`edgeprop core benchmark — ${new Date().toISOString()}, Node ${process.version}, ${process.arch}`);
 console.log(`online SGD, batch 1, lr 0.1, sigmoid hidden layer; outputs sigmoid + half-SSE (24-16-2, 64-32-8) or softmax + cross-entropy (784-100-10)`);
-console.log(`timing as mlp.c: ${timing.warm} s warm-up, median of ${timing.reps} × ${timing.repSeconds} s\n`);
+console.log(`timing as mlp.c: ${timing.warm} s warm-up, median of ${timing.reps} × ${timing.repSeconds} s; best of --rounds (default 3) interleaved rounds`);
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})\n`);
 
 const gcc = args.has("--no-c") ? null : gccVersion();
 if (args.has("--no-c")) console.log("C reference: skipped (--no-c)");
 else if (!gcc) console.log("C reference: gcc not found — the C column is empty (install gcc to compare)");
 else console.log(`C reference: bench/reference/mlp.c, ${gcc}: gcc ${gccArgs(SHAPES[0]!, "f64", "OUT").join(" ").replace(/ -o OUT .*$/, "")} … per shape`);
 
-let peersNote: string | null = args.has("--no-peers") ? "skipped (--no-peers)" : ensurePeers();
+const peersNote: string | null = args.has("--no-peers") ? "skipped (--no-peers)" : ensurePeers();
 if (peersNote) console.log(`JS peers: ${peersNote}`);
 console.log("");
 
-const rows: Row[] = [];
+// Rounds: every implementation is measured once per round, rounds interleave them, and the best
+// round counts: on a shared machine that is the figure least disturbed by other processes.
+const rounds = Number([...args].find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
+const rows: Row[] = SHAPES.flatMap((s) => PRECISIONS.map((precision) => ({ shape: shapeName(s), precision, figures: {} }) as Row));
+const keep = (row: Row, name: string, v: number | string): void => {
+  const old = row.figures[name];
+  if (typeof v === "number") row.figures[name] = typeof old === "number" ? Math.max(old, v) : v;
+  else if (old === undefined) row.figures[name] = v;
+};
 const verifies: string[] = [];
-for (const s of SHAPES) {
-  for (const precision of PRECISIONS) {
-    const row: Row = { shape: shapeName(s), precision, figures: {} };
-    if (gcc) {
-      const exe = compileReference(s, precision);
-      row.figures["C -O3"] = cTrain(exe, timing).median;
-      const c = cVerify(exe);
-      for (const kernels of ["wasm-simd", "ts"] as const) {
-        const e = edgepropVerify(s, precision, kernels);
-        const dl = Math.abs(e.lossSum - c.lossSum) / Math.abs(c.lossSum);
-        const dc = Math.abs(e.checksum - c.checksum) / Math.abs(c.checksum);
-        verifies.push(
-          `${shapeName(s).padEnd(10)} ${precision}  C lossSum ${c.lossSum.toPrecision(17)} checksum ${c.checksum.toPrecision(17)}\n` +
-            `${"".padEnd(14)} edgeprop ${kernels.padEnd(9)} ${e.lossSum.toPrecision(17)} checksum ${e.checksum.toPrecision(17)}  (rel. diff ${dl.toExponential(1)}, ${dc.toExponential(1)})`,
-        );
+const exes = new Map<string, string>();
+for (let round = 0; round < rounds; round++) {
+  let r = 0;
+  for (const s of SHAPES) {
+    for (const precision of PRECISIONS) {
+      const row = rows[r++]!;
+      if (gcc) {
+        const key = `${shapeName(s)}-${precision}`;
+        if (!exes.has(key)) {
+          const exe = compileReference(s, precision);
+          exes.set(key, exe);
+          const c = cVerify(exe);
+          for (const kernels of ["wasm-simd", "ts"] as const) {
+            const e = edgepropVerify(s, precision, kernels);
+            const dl = Math.abs(e.lossSum - c.lossSum) / Math.abs(c.lossSum);
+            const dc = Math.abs(e.checksum - c.checksum) / Math.abs(c.checksum);
+            verifies.push(
+              `${shapeName(s).padEnd(10)} ${precision}  C                  lossSum ${c.lossSum.toPrecision(17)} checksum ${c.checksum.toPrecision(17)}\n` +
+                `${"".padEnd(15)} edgeprop ${kernels.padEnd(9)} lossSum ${e.lossSum.toPrecision(17)} checksum ${e.checksum.toPrecision(17)}  (rel. diff ${dl.toExponential(1)}, ${dc.toExponential(1)})`,
+            );
+          }
+        }
+        keep(row, "C -O3", cTrain(exes.get(key)!, timing).median);
       }
+      keep(row, "edgeprop WASM", runJs("edgeprop-wasm", s, precision));
+      keep(row, "edgeprop TS", runJs("edgeprop-ts", s, precision));
+      if (!peersNote) for (const p of PEERS) if (PEER_PRECISION[p] === precision) keep(row, p, runJs(p, s, precision));
+      process.stdout.write(".");
     }
-    row.figures["edgeprop WASM"] = runJs("edgeprop-wasm", s, precision);
-    row.figures["edgeprop TS"] = runJs("edgeprop-ts", s, precision);
-    if (!peersNote) for (const p of PEERS) if (PEER_PRECISION[p] === precision) row.figures[p] = runJs(p, s, precision);
-    rows.push(row);
-    process.stdout.write(".");
   }
 }
 process.stdout.write("\n\n");
@@ -100,4 +117,5 @@ if (typeof overhead.wasmEmptyCallNs === "number") {
   const f = (v: unknown): string => (v as number).toFixed(1);
   console.log(`JS→WASM call: empty export ${f(overhead.wasmEmptyCallNs)} ns, empty JS function ${f(overhead.jsEmptyCallNs)} ns, denseForward 2×2 ${f(overhead.wasmDense2x2Ns)} ns per call`);
 }
+console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log("peers: tfjs & brain.js in float32 (f32 rows), synaptic in double (f64 rows), each with its own initial weights; brain.js and synaptic have sigmoid outputs only, synaptic's output delta omits the sigmoid derivative");
