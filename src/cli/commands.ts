@@ -22,4 +22,8 @@ export const commands: Record<string, Command> = {
     summary: "`config check FILE`: OK or each error with its code; `config schema`: the file's JSON Schema",
     run: async (argv) => (await import("./config.ts")).runConfig(argv),
   },
+  sim: {
+    summary: "simulate the VIB and RUN boards on a lathe: --pty (serial devices) or --out DIR (captures)",
+    run: async (argv) => (await import("./sim.ts")).runSim(argv),
+  },
 };

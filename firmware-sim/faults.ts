@@ -1,0 +1,37 @@
+// Faults on demand. Times are seconds of simulation time (0 = power-up). A board is "vib" or "run".
+
+export type BoardName = "vib" | "run";
+
+export interface TimedFault {
+  board: BoardName;
+  atS: number;
+  /** Length, s (ignored for resets). */
+  forS?: number;
+}
+
+export interface FaultPlan {
+  /** Probability that an encoded frame gets one byte overwritten (after its CRC was computed). */
+  corruptFrameP?: number;
+  /** Probability that a whole chunk (one block of one board's bytes) is lost on the line. */
+  loseChunkP?: number;
+  /** Which boards corruption and loss apply to; default both. */
+  lineBoards?: BoardName[];
+  /** Board reboots: silent ~0.3 s, then HELLO, seq from 0, STATUS with the clock-reset flag. */
+  resets?: TimedFault[];
+  /** Board stalls (USB not drained): nothing sent, samples dropped, STATUS overflow flag after. */
+  silences?: TimedFault[];
+  /** Sensor over range: VIB a > 16 g shock, RUN probe lifted past its range. */
+  saturations?: TimedFault[];
+  /** The board's port disappears (pty link only: socat torn down, then recreated). */
+  vanishes?: TimedFault[];
+}
+
+export const BOOT_US = 300_000;
+
+export function inWindow(list: TimedFault[] | undefined, board: BoardName, simUs: number): boolean {
+  if (!list) return false;
+  for (const f of list) {
+    if (f.board === board && simUs >= f.atS * 1e6 && simUs < (f.atS + (f.forS ?? 0)) * 1e6) return true;
+  }
+  return false;
+}
