@@ -1,12 +1,11 @@
 // Unplug through a real pty: the RUN board's pty pair is torn down mid-stream and made again. The
 // transport must report it at once, resume within 3 s of the board coming back, and mark the gap.
 import { afterEach, describe, expect, it } from "vitest";
-import { Simulator } from "../../firmware-sim/simulator.ts";
+import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
 import { BoardLink } from "../../src/transport/board-link.ts";
 import type { LinkEvent } from "../../src/transport/link-events.ts";
-import { PtyBoards } from "./support/pty-boards.ts";
 
-let boards: PtyBoards | undefined;
+let boards: PtyLink | undefined;
 const links: BoardLink[] = [];
 afterEach(async () => {
   for (const l of links.splice(0)) await l.close();
@@ -27,10 +26,10 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<num
 describe("unplugging a board (pty torn down and recreated)", () => {
   it("is reported at once; the link resumes within 3 s of the replug with the gap marked; the other board is untouched", async () => {
     const sim = new Simulator({ scenario: "good", jobs: 1, seed: 4 });
-    boards = await PtyBoards.create(sim, { speed: 1 });
+    boards = await openPtyLink(sim, { speed: 1 });
     const events: LinkEvent[] = [];
-    const vib = new BoardLink({ path: boards.hostPath("vib"), label: "vib" });
-    const run = new BoardLink({ path: boards.hostPath("run"), label: "run", decoder: { channels: 1 } });
+    const vib = new BoardLink({ path: boards.links.vib, label: "vib" });
+    const run = new BoardLink({ path: boards.links.run, label: "run", decoder: { channels: 1 } });
     links.push(vib, run);
     for (const l of links) l.on((e) => events.push(e));
     const opened = [vib.open(), run.open()];
@@ -42,14 +41,18 @@ describe("unplugging a board (pty torn down and recreated)", () => {
     const before = { samples: c.samples, gaps: c.gaps, lost: c.lostFrames, written: run.decoder.ring.written };
     expect(before.samples).toBeGreaterThan(300);
 
-    await boards.unplug("run");
+    const unpluggedAt = performance.now();
+    let stateWhileOut = "";
+    const vanish = boards.vanish("run", 700); // torn down for 0.7 s: the board runs on, its frames go nowhere
     const reportedMs = await until(() => events.some((e) => e.source === "run" && e.type === "disconnected"), 1000, "the unplug to be reported");
-    await sleep(700); // the board keeps running, its frames go nowhere
-    expect(run.state).toBe("reconnecting");
-    await boards.replug("run");
+    await sleep(400);
+    stateWhileOut = run.state;
+    await vanish; // the pty pair is back
+    const replugMs = performance.now() - unpluggedAt;
+    expect(stateWhileOut).toBe("reconnecting");
     const resumedMs = await until(() => run.state === "ready" && c.samples > before.samples + 100, 3000, "RUN to resume");
 
-    console.log(`unplug reported after ${reportedMs.toFixed(0)} ms; resumed ${resumedMs.toFixed(0)} ms after the replug; ${c.lostFrames - before.lost} frames lost in the gap`);
+    console.log(`unplug reported after ${reportedMs.toFixed(0)} ms; pty back after ${replugMs.toFixed(0)} ms; resumed ${resumedMs.toFixed(0)} ms after the replug; ${c.lostFrames - before.lost} frames lost in the gap`);
     expect(events.filter((e) => e.source === "run").map((e) => e.type)).toEqual(
       expect.arrayContaining(["disconnected", "reconnecting", "reconnected"]),
     );
