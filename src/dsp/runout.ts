@@ -1,0 +1,253 @@
+// Per-revolution lateral runout (LRO) from probe samples between two INDEX marks.
+//
+// The datasheet defines LRO as the peak-to-peak of the face's geometric profile over a revolution,
+// not of the noisy samples. We fit y(θ) = a0 + Σ_{k=1..K} (a_k cos kθ + b_k sin kθ) by least squares,
+// with θ = 2π (t − start) / period taken from each sample's own time (the sample count per revolution
+// varies with rpm and the samples need not lie on a grid), then evaluate the fitted series on a fine
+// angle grid and report its max − min. Saturated samples are excluded through the flags.
+//
+// The normal equations are accumulated sample by sample (harmonics by the angle-addition recurrence,
+// one cos/sin per sample) and solved by Cholesky at finish(), so a revolution of any length needs no
+// sample buffer. Allocation-free after construction: results are fields read after finish().
+//
+// Usage per revolution: begin(startUs, periodUs); add(...) one or more ranges; finish().
+
+import { choleskySolveInPlace } from "./cholesky.ts";
+
+export interface RunoutOptions {
+  /** Highest rotation order K fitted (default 6, 1..16). The fit has 2K + 1 coefficients. */
+  orders?: number;
+  /** Angle grid points on which the fitted shape is evaluated (default 360, at least 8K). */
+  grid?: number;
+  /** Fewest samples a revolution needs, beyond the 2K + 1 unknowns (default 4 × (2K + 1)). */
+  minSamples?: number;
+}
+
+const TWO_PI = 2 * Math.PI;
+/** Slots of RunoutFit.out: results live in a typed array, since V8 may allocate a heap number when
+ *  a double is stored into an object field. */
+const MAX = 0;
+const MIN = 1;
+const MAX_DEG = 2;
+const MIN_DEG = 3;
+const RMS = 4;
+
+export class RunoutFit {
+  readonly orders: number;
+  readonly gridPoints: number;
+  readonly minSamples: number;
+  /** Fitted coefficients after finish(): [a0, a1, b1, a2, b2, …, aK, bK], in the values' units. */
+  readonly coefficients: Float64Array;
+
+  /** finish() fitted the revolution (enough samples, well-posed). When false the results are NaN. */
+  ok = false;
+  /** max − min of the fitted shape over the revolution (LRO), in the values' units. */
+  get peakToPeak(): number {
+    return this.out[MAX] - this.out[MIN];
+  }
+  get max(): number {
+    return this.out[MAX];
+  }
+  get min(): number {
+    return this.out[MIN];
+  }
+  /** Angles from the revolution's start (the INDEX mark) of the shape's max and min, degrees. */
+  get maxAngleDeg(): number {
+    return this.out[MAX_DEG];
+  }
+  get minAngleDeg(): number {
+    return this.out[MIN_DEG];
+  }
+  /** RMS of the samples about the fitted shape (≈ the probe's noise), in the values' units. */
+  get residualRms(): number {
+    return this.out[RMS];
+  }
+  /** Samples used, and samples left out (flagged saturated, outside the revolution, or NaN time). */
+  samples = 0;
+  excluded = 0;
+
+  private readonly m: number;
+  private readonly normal: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly solveA: Float64Array;
+  private readonly basis: Float64Array;
+  private readonly gridCos: Float64Array;
+  private readonly gridSin: Float64Array;
+  /** [start µs, period µs, Σ y²] */
+  private readonly rev = new Float64Array(3);
+  private readonly out = new Float64Array(5).fill(Number.NaN);
+  private readonly shape: Float64Array;
+
+  constructor(options: RunoutOptions = {}) {
+    const orders = options.orders ?? 6;
+    if (!Number.isInteger(orders) || orders < 1 || orders > 16) {
+      throw new RangeError(`RunoutFit orders must be an integer in 1..16, got ${orders}`);
+    }
+    const grid = options.grid ?? 360;
+    if (!Number.isInteger(grid) || grid < 8 * orders) {
+      throw new RangeError(`RunoutFit grid must be an integer ≥ 8 × orders (${8 * orders}), got ${grid}`);
+    }
+    this.orders = orders;
+    this.gridPoints = grid;
+    this.m = 2 * orders + 1;
+    const minSamples = options.minSamples ?? 4 * this.m;
+    if (!Number.isInteger(minSamples) || minSamples < this.m) {
+      throw new RangeError(`RunoutFit minSamples must be an integer ≥ ${this.m}, got ${minSamples}`);
+    }
+    this.minSamples = minSamples;
+    this.coefficients = new Float64Array(this.m);
+    this.normal = new Float64Array(this.m * this.m);
+    this.solveA = new Float64Array(this.m * this.m);
+    this.rhs = new Float64Array(this.m);
+    this.basis = new Float64Array(this.m);
+    this.shape = new Float64Array(grid);
+    this.gridCos = new Float64Array(grid * orders);
+    this.gridSin = new Float64Array(grid * orders);
+    for (let g = 0; g < grid; g++) {
+      for (let k = 1; k <= orders; k++) {
+        const a = (TWO_PI * k * g) / grid;
+        this.gridCos[g * orders + k - 1] = Math.cos(a);
+        this.gridSin[g * orders + k - 1] = Math.sin(a);
+      }
+    }
+  }
+
+  /** Starts a revolution: the INDEX mark at startUs, the next one periodUs later. */
+  begin(startUs: number, periodUs: number): void {
+    this.normal.fill(0);
+    this.rhs.fill(0);
+    this.rev[0] = startUs;
+    this.rev[1] = periodUs;
+    this.rev[2] = 0;
+    this.samples = 0;
+    this.excluded = 0;
+    this.ok = false;
+  }
+
+  /**
+   * Adds samples number from..to−1 of a ring: sample i is at slot i % times.length, its time
+   * times[slot] (µs) and its value values[slot] × scale (e.g. raw counts × lsb → µm). A sample is
+   * left out when flags is given and (flags[slot] & flagMask) ≠ 0 (saturated), or when its time is
+   * not in [start, start + period). Plain arrays work too (from = 0, to = length).
+   */
+  add(
+    times: Float64Array,
+    values: ArrayLike<number>,
+    flags: Uint8Array | null,
+    flagMask: number,
+    from: number,
+    to: number,
+    scale: number,
+  ): void {
+    const cap = times.length;
+    const start = this.rev[0];
+    const period = this.rev[1];
+    const m = this.m;
+    const K = this.orders;
+    const phi = this.basis;
+    const normal = this.normal;
+    const rhs = this.rhs;
+    let used = 0;
+    let sumSq = 0;
+    for (let i = from; i < to; i++) {
+      const slot = i % cap;
+      const dt = times[slot] - start;
+      if (!(dt >= 0 && dt < period) || (flags !== null && (flags[slot] & flagMask) !== 0)) {
+        this.excluded++;
+        continue;
+      }
+      const y = values[slot] * scale;
+      const theta = (TWO_PI * dt) / period;
+      const c1 = Math.cos(theta);
+      const s1 = Math.sin(theta);
+      phi[0] = 1;
+      let ck = c1;
+      let sk = s1;
+      for (let k = 1; k <= K; k++) {
+        phi[2 * k - 1] = ck;
+        phi[2 * k] = sk;
+        const next = ck * c1 - sk * s1;
+        sk = sk * c1 + ck * s1;
+        ck = next;
+      }
+      for (let r = 0; r < m; r++) {
+        const pr = phi[r];
+        rhs[r] += pr * y;
+        const row = r * m;
+        for (let c = 0; c <= r; c++) normal[row + c] += pr * phi[c];
+      }
+      sumSq += y * y;
+      used++;
+    }
+    this.samples += used;
+    this.rev[2] += sumSq;
+  }
+
+  /** Solves the fit and evaluates the shape. Returns ok; on false every result is NaN. */
+  finish(): boolean {
+    this.ok = false;
+    this.out.fill(Number.NaN);
+    const m = this.m;
+    if (this.samples < this.minSamples || !(this.rev[1] > 0)) {
+      this.coefficients.fill(Number.NaN);
+      return false;
+    }
+    this.solveA.set(this.normal);
+    const c = this.coefficients;
+    c.set(this.rhs);
+    if (!choleskySolveInPlace(this.solveA, c, m)) {
+      c.fill(Number.NaN);
+      return false;
+    }
+    // Residual sum of squares = Σy² − cᵀ r for the least-squares solution.
+    let explained = 0;
+    for (let i = 0; i < m; i++) explained += c[i] * this.rhs[i];
+    const rss = Math.max(0, this.rev[2] - explained);
+    this.out[RMS] = this.samples > m ? Math.sqrt(rss / (this.samples - m)) : 0;
+    this.evaluateGrid();
+    this.ok = true;
+    return true;
+  }
+
+  /** Shape on the grid, then its max and min, each refined by a parabola through its neighbours.
+   *  (Values go through the `shape` array: V8 boxes doubles returned from calls it does not inline.) */
+  private evaluateGrid(): void {
+    const G = this.gridPoints;
+    const K = this.orders;
+    const c = this.coefficients;
+    const shape = this.shape;
+    let maxG = 0;
+    let minG = 0;
+    for (let g = 0; g < G; g++) {
+      const base = g * K;
+      let v = c[0];
+      for (let k = 1; k <= K; k++) v += c[2 * k - 1] * this.gridCos[base + k - 1] + c[2 * k] * this.gridSin[base + k - 1];
+      shape[g] = v;
+      if (v > shape[maxG]) maxG = g;
+      if (v < shape[minG]) minG = g;
+    }
+    this.refine(maxG, MAX, MAX_DEG);
+    this.refine(minG, MIN, MIN_DEG);
+  }
+
+  /** Parabolic refinement of the extreme at grid point g into out[valueSlot], out[angleSlot]. */
+  private refine(g: number, valueSlot: number, angleSlot: number): void {
+    const G = this.gridPoints;
+    const shape = this.shape;
+    const v = shape[g];
+    const left = shape[(g + G - 1) % G];
+    const right = shape[(g + 1) % G];
+    const curvature = left - 2 * v + right;
+    let offset = 0;
+    let best = v;
+    if (curvature !== 0) {
+      offset = (0.5 * (left - right)) / curvature;
+      if (offset > 0.5) offset = 0.5;
+      else if (offset < -0.5) offset = -0.5;
+      best = v - 0.25 * (left - right) * offset;
+    }
+    // The refinement may only move the extreme outward, never inside the grid value.
+    this.out[valueSlot] = valueSlot === MAX ? Math.max(v, best) : Math.min(v, best);
+    this.out[angleSlot] = ((((g + offset) / G) * 360) % 360 + 360) % 360;
+  }
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { countGcInChild } from "../support/gc-count.ts";
+
+const script = fileURLToPath(new URL("./gc/runout-hot.ts", import.meta.url));
+
+describe("RunoutFit allocates nothing after construction", () => {
+  it("fits 12,000 revolutions with zero GC events", async () => {
+    const r = await countGcInChild(script, ["reuse"]);
+    expect(r.output).toMatch(/fitting 12000 revolutions/);
+    expect(r.gc).toBe(0);
+  });
+
+  it("the same harness sees GC when a fit is built per revolution (the control)", async () => {
+    const r = await countGcInChild(script, ["fresh"]);
+    expect(r.gc).toBeGreaterThan(0);
+  });
+});
