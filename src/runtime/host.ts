@@ -76,6 +76,8 @@ export class Host {
   private stopping: Promise<void> | null = null;
   private readonly clock: BoardClock;
   private readonly scopeHost: ScopeHost;
+  /** `host:events.<type>`, e.g. `host:events.plugin_failed`: every host event, counted. */
+  private readonly eventCounts = this.metrics.scoped("host:events");
 
   /** Loads, checks and prepares (channels built, nothing started). */
   static async load(config: InstallationConfig, opts: HostOptions = {}): Promise<Host> {
@@ -109,7 +111,7 @@ export class Host {
     const clock = driven ? new ManualClock() : (opts.clock ?? monotonicClock);
     this.clock = clock;
     for (const { name, def, entry } of loaded) {
-      const m = this.metrics.scoped(`runtime.${name}`);
+      const m = this.metrics.scoped(`host:${name}`);
       this.records.set(name, {
         name,
         def,
@@ -316,6 +318,7 @@ export class Host {
 
   private emit(type: string, source: string, message: string, data: Record<string, unknown>, level: "info" | "warn" | "error" = "info"): void {
     const event: RuntimeEvent = { type, time: this.wallNow(), source, message, data };
+    this.eventCounts.counter(type.replaceAll(".", "_"), "host events of this type").inc();
     this.log[level]({ event: type, ...(source === "host" ? {} : { plugin: source }), data }, message);
     this.events.emit(event, (_l, err) => this.log.error({ err }, "event listener threw"));
   }

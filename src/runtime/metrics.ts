@@ -1,5 +1,7 @@
 // Counters, gauges and histograms: created at setup (allocation happens then), updated on hot paths
 // with a field write. Names are scoped by the host: a plugin's `frames` counter is `<plugin>.frames`.
+// A metric name has no dots, so no plugin can name another's metric (`a` + `b.x` vs `a.b` + `x`);
+// the host's own per-plugin metrics are `host:<plugin>.<name>` (':' is not allowed in plugin names).
 
 export class Counter {
   value = 0;
@@ -55,11 +57,15 @@ export class MetricRegistry {
 
   /** A view whose names are prefixed `<scope>.`; asking twice for a name returns the same metric. */
   scoped(scope: string): Metrics {
+    const full = (name: string): string => {
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new TypeError(`metric name '${name}' must be [A-Za-z0-9_-] (no dots)`);
+      return `${scope}.${name}`;
+    };
     return Object.freeze({
-      counter: (name: string, help = "") => this.getOrCreate(`${scope}.${name}`, Counter, () => new Counter(`${scope}.${name}`, help)),
-      gauge: (name: string, help = "") => this.getOrCreate(`${scope}.${name}`, Gauge, () => new Gauge(`${scope}.${name}`, help)),
+      counter: (name: string, help = "") => this.getOrCreate(full(name), Counter, (n) => new Counter(n, help)),
+      gauge: (name: string, help = "") => this.getOrCreate(full(name), Gauge, (n) => new Gauge(n, help)),
       histogram: (name: string, bounds: readonly number[], help = "") =>
-        this.getOrCreate(`${scope}.${name}`, Histogram, () => new Histogram(`${scope}.${name}`, help, bounds)),
+        this.getOrCreate(full(name), Histogram, (n) => new Histogram(n, help, bounds)),
     });
   }
 
@@ -83,13 +89,13 @@ export class MetricRegistry {
     });
   }
 
-  private getOrCreate<M extends Counter | Gauge | Histogram>(name: string, kind: new (...a: never[]) => M, make: () => M): M {
+  private getOrCreate<M extends Counter | Gauge | Histogram>(name: string, kind: new (...a: never[]) => M, make: (name: string) => M): M {
     const existing = this.metrics.get(name);
     if (existing) {
       if (!(existing instanceof kind)) throw new TypeError(`metric '${name}' already exists as another type`);
       return existing;
     }
-    const m = make();
+    const m = make(name);
     this.metrics.set(name, m);
     return m;
   }

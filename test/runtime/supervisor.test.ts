@@ -63,8 +63,8 @@ describe("supervision of running plugins", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(log).toEqual(["setup", "stop", "setup"]);
     expect(host.plugins().find((p) => p.name === "flaky")).toMatchObject({ status: "running", failures: 1, restarts: 1 });
-    expect(host.metrics.value("runtime.flaky.failures")).toBe(1);
-    expect(host.metrics.value("runtime.flaky.restarts")).toBe(1);
+    expect(host.metrics.value("host:flaky.failures")).toBe(1);
+    expect(host.metrics.value("host:flaky.restarts")).toBe(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
     await host.stop();
@@ -82,7 +82,9 @@ describe("supervision of running plugins", () => {
     const disabled = events.find((e) => e.type === "plugin.disabled")!;
     expect(disabled).toMatchObject({ source: "flaky", data: { code: "EP_ERR_PLUGIN_DISABLED", failures: 4 } });
     expect(host.plugins().find((p) => p.name === "flaky")).toMatchObject({ status: "disabled", failures: 4, restarts: 3 });
-    expect(host.metrics.value("runtime.flaky.disabled")).toBe(1);
+    expect(host.metrics.value("host:flaky.disabled")).toBe(1);
+    expect(host.metrics.value("host:events.plugin_failed")).toBe(4);
+    expect(host.metrics.value("host:events.plugin_restarting")).toBe(3);
     expect(log).toEqual(["setup", "stop", "setup", "stop", "setup", "stop", "setup", "stop"]);
     expect(seen.length).toBe(200);
     expect(host.plugins().find((p) => p.name === "healthy")!.status).toBe("running");
