@@ -115,9 +115,8 @@ function denseForward(L: Lanes): string {
   ])})`;
 }
 
-// dW[j][i] = Σ_s dZ[s][j]·X[s][i] and dB[j] = Σ_s dZ[s][j], overwriting. Batch 1 is a plain outer
-// product (one multiply per weight, exactly the reference's rounding); larger batches sum the
-// samples in order inside a register.
+// dW[j][i] = Σ_s dZ[s][j]·X[s][i] and dB[j] = Σ_s dZ[s][j], overwriting. Batch 1 is $gradOuter;
+// larger batches sum the samples in order inside a register.
 function denseGrad(L: Lanes): string {
   return `(func (export "denseGrad")
   (param $dz i32) (param $x i32) (param $dw i32) (param $db i32)
@@ -128,6 +127,7 @@ function denseGrad(L: Lanes): string {
   ${set("row", `(i32.shl ${get("nIn")} (i32.const ${L.sh}))`)}
   ${set("zrow", `(i32.shl ${get("nOut")} (i32.const ${L.sh}))`)}
   ${set("vec", `(i32.shl (i32.and ${get("nIn")} (i32.const ${-L.n})) (i32.const ${L.sh}))`)}
+  (if (i32.eq ${get("batch")} (i32.const 1)) (then (call $gradOuter ${get("dz")} ${get("x")} ${get("dw")} ${get("db")} ${get("nOut")} ${get("row")} ${get("vec")}) (return)))
   ${whileLoop(`(i32.lt_u ${get("j")} ${get("nOut")})`, [
     set("dzj", add(get("dz"), `(i32.shl ${get("j")} (i32.const ${L.sh}))`)),
     set("send", add(get("dzj"), `(i32.mul ${get("zrow")} ${get("batch")})`)),
@@ -141,26 +141,7 @@ function denseGrad(L: Lanes): string {
     ]),
     `(${L.t}.store ${add(get("db"), `(i32.shl ${get("j")} (i32.const ${L.sh}))`)} ${get("sum")})`,
     set("i", "(i32.const 0)"),
-    `(if (i32.eq ${get("batch")} (i32.const 1))
-      (then
-        ${set("ds", sload(L, get("dzj")))}
-        ${set("d", `(${L.v}.splat ${get("ds")})`)}
-        ${whileLoop(`(i32.lt_u (i32.add ${get("i")} (i32.const 48)) ${get("vec")})`, [
-          set("xp", add(get("x"), get("i"))),
-          set("s", add(get("dw"), get("i"))),
-          ...[0, 16, 32, 48].map((o) => `(v128.store offset=${o} ${get("s")} (${L.v}.mul ${vload(get("xp"), o)} ${get("d")}))`),
-          inc("i", 64),
-        ])}
-        ${whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
-          `(v128.store ${add(get("dw"), get("i"))} (${L.v}.mul ${vload(add(get("x"), get("i")))} ${get("d")}))`,
-          inc("i", 16),
-        ])}
-        ${whileLoop(`(i32.lt_u ${get("i")} ${get("row")})`, [
-          `(${L.t}.store ${add(get("dw"), get("i"))} (${L.t}.mul ${sload(L, add(get("x"), get("i")))} ${get("ds")}))`,
-          inc("i", L.e),
-        ])})
-      (else
-        ${whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
+    `${whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
           set("acc", ZERO),
           set("xp", add(get("x"), get("i"))),
           set("s", get("dzj")),
@@ -183,8 +164,57 @@ function denseGrad(L: Lanes): string {
           ]),
           `(${L.t}.store ${add(get("dw"), get("i"))} ${get("ds")})`,
           inc("i", L.e),
-        ])}))`,
+        ])}`,
     inc("dw", get("row")),
+    inc("j", 1),
+  ])})`;
+}
+
+// Batch 1: dW = dz·xᵀ, dB = dz (byte addresses; row = nIn bytes, vec = bytes in whole vectors).
+// Four rows at a time share each load of x; one multiply per weight, as the reference rounds.
+function gradOuter(L: Lanes): string {
+  const rows = [0, 1, 2, 3];
+  return `(func $gradOuter (param $dz i32) (param $x i32) (param $dw i32) (param $db i32) (param $nOut i32) (param $row i32) (param $vec i32)
+  (local $j i32) (local $i i32) (local $w i32) (local $xv v128) (local $xs ${L.t})
+  ${rows.map((r) => `(local $d${r} v128) (local $s${r} ${L.t})`).join(" ")}
+  ${whileLoop(`(i32.le_u (i32.add ${get("j")} (i32.const 4)) ${get("nOut")})`, [
+    ...rows.map((r) => set(`s${r}`, sload(L, get("dz"), r * L.e))),
+    ...rows.map((r) => `(${L.t}.store offset=${r * L.e} ${get("db")} ${get(`s${r}`)})`),
+    ...rows.map((r) => set(`d${r}`, `(${L.v}.splat ${get(`s${r}`)})`)),
+    set("i", "(i32.const 0)"),
+    whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
+      set("xv", vload(add(get("x"), get("i")))),
+      set("w", add(get("dw"), get("i"))),
+      ...rows.map((r) => `(v128.store ${r === 0 ? get("w") : add(get("w"), `(i32.mul ${get("row")} (i32.const ${r}))`)} (${L.v}.mul ${get("xv")} ${get(`d${r}`)}))`),
+      inc("i", 16),
+    ]),
+    whileLoop(`(i32.lt_u ${get("i")} ${get("row")})`, [
+      set("xs", sload(L, add(get("x"), get("i")))),
+      set("w", add(get("dw"), get("i"))),
+      ...rows.map((r) => `(${L.t}.store ${r === 0 ? get("w") : add(get("w"), `(i32.mul ${get("row")} (i32.const ${r}))`)} (${L.t}.mul ${get("xs")} ${get(`s${r}`)}))`),
+      inc("i", L.e),
+    ]),
+    inc("dw", `(i32.shl ${get("row")} (i32.const 2))`),
+    inc("dz", 4 * L.e),
+    inc("db", 4 * L.e),
+    inc("j", 4),
+  ])}
+  ${whileLoop(`(i32.lt_u ${get("j")} ${get("nOut")})`, [
+    set("s0", sload(L, get("dz"))),
+    `(${L.t}.store ${get("db")} ${get("s0")})`,
+    set("d0", `(${L.v}.splat ${get("s0")})`),
+    set("i", "(i32.const 0)"),
+    whileLoop(`(i32.lt_u ${get("i")} ${get("vec")})`, [
+      `(v128.store ${add(get("dw"), get("i"))} (${L.v}.mul ${vload(add(get("x"), get("i")))} ${get("d0")}))`,
+      inc("i", 16),
+    ]),
+    whileLoop(`(i32.lt_u ${get("i")} ${get("row")})`, [
+      `(${L.t}.store ${add(get("dw"), get("i"))} (${L.t}.mul ${sload(L, add(get("x"), get("i")))} ${get("s0")}))`,
+      inc("i", L.e),
+    ]),
+    inc("dw", get("row")),
+    inc("dz", L.e),
+    inc("db", L.e),
     inc("j", 1),
   ])})`;
 }
@@ -257,6 +287,7 @@ export function kernelsWat(precision: WasmPrecision): string {
 (module
 (import "env" "memory" (memory 0))
 ${denseForward(L)}
+${gradOuter(L)}
 ${denseGrad(L)}
 ${denseBackInput(L)}
 ${optimizerKernels(L)}
