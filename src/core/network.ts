@@ -62,10 +62,12 @@ export class Network {
   steps = 0;
   /** Calls refused because x or target had the wrong length or a non-finite (or, for f32, out-of-range) value. */
   refusedInputs = 0;
-  /** train calls whose loss or gradients were non-finite: nothing was applied, params and state are the last good ones. */
+  /** train calls whose loss was non-finite or whose gradient could overflow (see gradsBounded):
+   *  nothing was applied, so params and optimizer state are the last good ones. */
   rolledBackSteps = 0;
 
-  /** Loss of the last train call (NaN before the first). Includes the weight-decay penalty.
+  /** Loss of the last train call that passed the input guards (NaN before the first), including the
+   *  weight-decay penalty; non-finite when that step was rolled back for it.
    *  Kept in the arena, not in a field: storing a double into an object field can allocate. */
   get lastLoss(): number {
     return this.stats[STAT_LAST_LOSS];

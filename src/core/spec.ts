@@ -31,7 +31,8 @@ export interface NetworkSpec {
   optimizer: OptimizerSpec;
   /** L2 coefficient λ on weights (not biases): adds ½λΣw² to the loss and λw to the gradient. Default 0. */
   weightDecay?: number;
-  /** Global gradient-norm clipping threshold; 0 (default) = off. */
+  /** Global gradient-norm clipping threshold, applied in train to the whole gradient (weight decay
+   *  included) just before the optimizer step; 0 (default) = off. */
   clipNorm?: number;
   /** Samples per forward/train call, default 1. */
   batchSize?: number;

@@ -3,8 +3,15 @@ import "../../src/core/kernels/wasm/register.ts";
 import { createNetwork, kernelProviderNames, type NetworkSpec } from "../../src/core/index.ts";
 import { Rng } from "../../src/core/rng.ts";
 
-/** Every kernel implementation registered in this process ("ts" first); tests run on each. */
-export const KERNELS = kernelProviderNames();
+/** Every kernel implementation registered and usable on this host ("ts" first); tests run on each. */
+export const KERNELS = kernelProviderNames().filter((name) => {
+  try {
+    createNetwork({ inputs: 1, layers: [{ units: 1, activation: "linear" }], loss: "mse", optimizer: { type: "sgd", learningRate: 1 }, kernels: name });
+    return true;
+  } catch {
+    return false;
+  }
+});
 
 /** n uniform numbers in [lo, hi) from a seeded generator. */
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): number[] {
