@@ -10,7 +10,10 @@ export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" |
 const LEVEL_NAMES: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 const OMIT = new Set(["level", "time", "pid", "hostname", "msg", "plugin"]);
 
-/** `12:01:02.345 WARN  [plugin] message key=value …` from one pino JSON line. */
+// Stacks belong in the JSON file; on the console they would bury the line.
+const noStacks = (key: string, value: unknown): unknown => (key === "stack" ? undefined : value);
+
+/** `12:01:02.345 WARN  [plugin] message key=value …` from one pino JSON line (stacks left out). */
 export function humanLine(json: string): string {
   let rec: Record<string, unknown>;
   try {
@@ -23,7 +26,7 @@ export function humanLine(json: string): string {
   const who = typeof rec.plugin === "string" ? ` [${rec.plugin}]` : "";
   const extra = Object.entries(rec)
     .filter(([k]) => !OMIT.has(k))
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v, noStacks)}`)
     .join(" ");
   return `${t} ${level}${who} ${String(rec.msg ?? "")}${extra ? ` ${extra}` : ""}`;
 }

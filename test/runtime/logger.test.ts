@@ -22,5 +22,7 @@ describe("logger", () => {
   it("humanLine keeps a non-JSON line as it is", () => {
     expect(humanLine("not json\n")).toBe("not json");
     expect(humanLine(JSON.stringify({ level: 30, time: 0, msg: "hi", data: { a: 1 } }))).toBe('00:00:00.000 INFO  hi data={"a":1}');
+    const failed = { level: 50, time: 0, msg: "boom", data: { error: { name: "Error", message: "boom", stack: "Error: boom\n    at x" } } };
+    expect(humanLine(JSON.stringify(failed))).toBe('00:00:00.000 ERROR boom data={"error":{"name":"Error","message":"boom"}}');
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { objectChannel } from "../../src/runtime/channels/spec.ts";
+import { createLogger } from "../../src/runtime/logger.ts";
 import { definePlugin } from "../../src/runtime/plugin.ts";
 import { hostOf, recordingTimers } from "./support/harness.ts";
 
@@ -134,6 +135,35 @@ describe("supervision of running plugins", () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(setups).toBe(3);
     expect(host.plugins().find((p) => p.name === "timer-throws")!.status).toBe("running");
+    await host.stop();
+  });
+
+  it("a throwing job listener fails its own plugin, not the emitter; each step is logged", async () => {
+    const lines: string[] = [];
+    const { logger } = createLogger({ level: "info", console: { write: (l) => lines.push(l) } });
+    let emitted = 0;
+    const emitter = definePlugin({ name: "emitter", version: "1.0.0", host: "*", config: none }, (ctx) => ({
+      start: () => void ctx.timers.setInterval(() => {
+        emitted++;
+        ctx.jobs.emit({ type: "job.start", job: `j${emitted}`, boardUs: emitted });
+      }, 100),
+    }));
+    const listener = definePlugin({ name: "listener", version: "1.0.0", host: "*", config: none }, (ctx) => {
+      ctx.jobs.on(() => {
+        throw new Error("listener broke");
+      });
+      return {};
+    });
+    const { host, events } = await hostOf([emitter, listener], { restart }, { logger });
+    await host.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(events.filter((e) => e.type === "plugin.failed").map((e) => [e.source, e.message])).toEqual([["listener", "listener broke"]]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(emitted).toBe(4);
+    expect(host.plugins().find((p) => p.name === "emitter")).toMatchObject({ status: "running", failures: 0 });
+    expect(lines.some((l) => / ERROR \[listener\] listener broke event=plugin.failed /.test(l))).toBe(true);
+    expect(lines.some((l) => / WARN  \[listener\] restarting in 100 ms \(attempt 1\)/.test(l))).toBe(true);
+    expect(lines.some((l) => / INFO  \[emitter\] job.start j1 /.test(l))).toBe(true);
     await host.stop();
   });
 
