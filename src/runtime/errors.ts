@@ -86,7 +86,7 @@ export class RuntimeError extends Error {
   /** One line: `CODE path: message (expected …)`, as the CLI prints it. */
   describe(): string {
     const where = this.path ? ` ${this.path}` : "";
-    const exp = this.expected ? ` (expected ${this.expected})` : "";
+    const exp = this.expected && !this.message.includes(this.expected) ? ` (expected ${this.expected})` : "";
     return `${this.code}${where}: ${this.message}${exp}`;
   }
 }
