@@ -115,7 +115,7 @@ export class BoardSet {
       timers: this.options.timers,
     });
     if (this.stopped) return;
-    for (const board of result.boards) await this.adopt(board);
+    await Promise.all(result.boards.map((board) => this.adopt(board)));
     const still = this.missing();
     if (still.length === ROLES.length) {
       const probed = result.probes.map((p) => `${p.path}: ${p.outcome}`).join(", ") || "no candidate ports";

@@ -36,8 +36,8 @@ export interface FoundBoard {
 
 export interface ProbeOutcome {
   path: string;
-  /** "found", "skipped" (reserved) or "silent" (no HELLO at any baud / could not open). */
-  outcome: "found" | "skipped" | "silent";
+  /** "found"; "skipped" (reserved); "unopenable" (could not be opened at any baud); "silent" (opened, no HELLO). */
+  outcome: "found" | "skipped" | "unopenable" | "silent";
   detail: string;
 }
 
@@ -74,8 +74,9 @@ export async function discoverBoards(options: DiscoveryOptions = {}): Promise<Di
         return { path: c.path, outcome: "skipped", detail: "reserved for another plugin" };
       }
       const failures: string[] = [];
+      let opened = false;
       for (const baudRate of bauds) {
-        const hello = await probe(c.path, baudRate, options, failures);
+        const hello = await probe(c.path, baudRate, options, failures, () => (opened = true));
         if (hello) {
           return {
             path: c.path,
@@ -85,7 +86,7 @@ export async function discoverBoards(options: DiscoveryOptions = {}): Promise<Di
           };
         }
       }
-      return { path: c.path, outcome: "silent", detail: failures.join("; ") };
+      return { path: c.path, outcome: opened ? "silent" : "unopenable", detail: failures.join("; ") };
     }),
   );
   return {
@@ -94,7 +95,13 @@ export async function discoverBoards(options: DiscoveryOptions = {}): Promise<Di
   };
 }
 
-async function probe(path: string, baudRate: number, options: DiscoveryOptions, failures: string[]): Promise<HelloFrame | undefined> {
+async function probe(
+  path: string,
+  baudRate: number,
+  options: DiscoveryOptions,
+  failures: string[],
+  onOpened: () => void,
+): Promise<HelloFrame | undefined> {
   const link = new BoardLink({
     path,
     baudRate,
@@ -104,6 +111,9 @@ async function probe(path: string, baudRate: number, options: DiscoveryOptions, 
     commandTimeoutMs: options.commandTimeoutMs,
     reconnect: false,
     decoder: { ringCapacity: 64 },
+  });
+  link.on((e) => {
+    if (e.type === "opened") onOpened();
   });
   try {
     return await link.open();
