@@ -22,6 +22,7 @@ export interface BoardIdentity {
 }
 
 /** t: when the frame is built (orders the bytes, and t_us of non-SAMPLES); stamp: t_us of SAMPLES. */
+/** frame null and samples null: a STATUS, built when sent (so a stalled one loses no counts). */
 type Pending = { t: number; stamp: number; frame: Frame | null; samples: Int16Array | null; n: number };
 
 export const STATUS_OVERRANGE = 1;
@@ -152,7 +153,7 @@ export abstract class Board {
     if (this.up) {
       this.generate(world, t0, t1);
       while (this.statusNext < t1) {
-        this.queue(this.statusNext + 700, this.statusFrame());
+        this.pending.push({ t: this.statusNext + 700, stamp: this.statusNext + 700, frame: null, samples: null, n: 0 });
         this.statusNext += 1_000_000;
       }
     }
@@ -209,7 +210,7 @@ export abstract class Board {
       if (item.samples) {
         this.len += encodeSamplesInto(this.seq, tUs, item.n, this.id.channels, item.samples, 0, this.out, this.len);
       } else {
-        const f = item.frame as Frame;
+        const f = item.frame ?? this.statusFrame();
         f.seq = this.seq;
         f.t_us = tUs;
         this.len += encodeFrameInto(f, this.out, this.len);

@@ -85,7 +85,7 @@ export class RunBoard extends Board {
       this.queue(c.simUs, { type: "LATHE", seq: 0, t_us: 0, state: c.state, rpm: c.rpm, tool_mm_x100: c.toolX100, flags: c.flags });
     }
     while (this.latheNext < t1) {
-      const t = this.latheNext + 300;
+      const t = this.latheNext + 20;
       this.queue(t, this.latheFrame(world, Math.min(t, t1)));
       this.latheNext += 1_000_000;
     }
