@@ -56,7 +56,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
   // start in the interpreter (boxing doubles) until the whole function is optimized.
   for (let j = 0; j < 5; j++) hot(200_000);
   return () => {
-    hot(3_000_000);
+    hot(1_000_000);
     if (slow.dropped === 0 || items.value === 0 || Number.isNaN(sink[0])) throw new Error("hot loop did not run");
   };
 }
