@@ -86,8 +86,9 @@ export interface ClockDriverContext<C = unknown> extends PluginContext<C> {
   readonly clock: DrivenClock;
 }
 
-export type PluginSetup<S extends StandardSchemaV1> = (
-  ctx: PluginContext<InferOutput<S>>,
+/** `ctx` is a ClockDriverContext (with `clock.advanceTo`) when meta says `drivesClock: true`. */
+export type PluginSetup<S extends StandardSchemaV1, D extends boolean = boolean> = (
+  ctx: D extends true ? ClockDriverContext<InferOutput<S>> : PluginContext<InferOutput<S>>,
   config: InferOutput<S>,
 ) => PluginHandlers | Promise<PluginHandlers>;
 
@@ -117,7 +118,10 @@ function metaError(name: string, field: string, expected: string, received: unkn
   });
 }
 
-export function definePlugin<S extends StandardSchemaV1>(meta: PluginMeta<S>, setup: PluginSetup<S>): PluginDefinition<S> {
+export function definePlugin<S extends StandardSchemaV1, D extends boolean = false>(
+  meta: PluginMeta<S> & { readonly drivesClock?: D },
+  setup: PluginSetup<S, D>,
+): PluginDefinition<S> {
   const name = typeof meta?.name === "string" ? meta.name : "?";
   if (typeof meta?.name !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(meta.name)) {
     throw metaError(name, "name", "a lower-case name of [a-z0-9._-]", meta?.name);

@@ -45,7 +45,7 @@ describe("definePlugin types", () => {
   });
 
   it("without the markers, each marked line fails for the reason its EXPECT comment names", () => {
-    expect(expected.length).toBe(6);
+    expect(expected.length).toBe(7);
     const found = results.get(copy)!.map((d) => ({
       line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1,
       text: ts.flattenDiagnosticMessageText(d.messageText, "\n"),

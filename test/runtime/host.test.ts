@@ -161,11 +161,10 @@ describe("what ctx gives a plugin", () => {
       { name: "source", version: "1.0.0", host: "*", config: none, writes: [samples], drivesClock: true },
       (ctx) => {
         const w = ctx.channels.writer(samples);
-        const clock = ctx.clock as unknown as { advanceTo(us: number): void };
         return {
           start: () => {
             for (let i = 1; i <= 3; i++) {
-              clock.advanceTo(i * 1000);
+              ctx.clock.advanceTo(i * 1000);
               w.writeRow([ctx.clock.nowUs(), i * 1.5]);
             }
           },

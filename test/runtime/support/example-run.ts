@@ -16,11 +16,10 @@ const scaled = numericChannel("example.scaled", { fields: ["t", "v"] });
 
 export const producer = definePlugin({ name: "producer", version: "1.0.0", host: "*", config: z.object({}), writes: [input], drivesClock: true }, (ctx) => {
   const w = ctx.channels.writer(input);
-  const clock = ctx.clock as unknown as { advanceTo(us: number): void };
   return {
     start: () => {
       for (let i = 1; i <= 5; i++) {
-        clock.advanceTo(i * 1000);
+        ctx.clock.advanceTo(i * 1000);
         w.writeRow([i * 1000, i]);
       }
     },
