@@ -47,7 +47,7 @@ export const scenarios: Record<string, Scenario> = {
   warped: { name: "warped", summary: "warped discs: high lateral runout (70–150 µm)", defaultJobs: 5, population: fixed({ ...good, lroUm: [70, 150], dtvUm: [3, 10] }), ...freshTips, plan: {} },
   "dtv-judder": { name: "dtv-judder", summary: "thickness variation 15–30 µm (judder), runout modest", defaultJobs: 5, population: fixed({ ...good, lroUm: [15, 45], dtvUm: [15, 30] }), ...freshTips, plan: {} },
   rusty: { name: "rusty", summary: "rusty faces (rust lip, rough probe track)", defaultJobs: 5, population: fixed({ ...good, lroUm: [15, 60], dtvUm: [4, 14], rustP: 1, rust: [0.5, 1] }), ...freshTips, plan: {} },
-  "worn-tips": { name: "worn-tips", summary: "tips far past their ~7 cuts: chatter, poor finish", defaultJobs: 5, population: fixed({ ...good, mountStiffness: [0.6, 1.2] }), tipStart: [8, 11], tipLife: [1000, 1000], plan: {} },
+  "worn-tips": { name: "worn-tips", summary: "tips far past their ~7 cuts: chatter, poor finish", defaultJobs: 5, population: fixed({ ...good, mountStiffness: [0.6, 1.2] }), tipStart: [8, 10], tipLife: [12, 13], plan: {} },
   "loose-adapter": { name: "loose-adapter", summary: "loose hub adapter: wandering runout, rattle", defaultJobs: 5, population: fixed({ ...good, looseAdapterP: 1, looseWanderUm: [4, 9] }), ...freshTips, plan: {} },
   "hard-spots": { name: "hard-spots", summary: "hard spots: once-per-rev impulses in the cut", defaultJobs: 5, population: fixed({ ...good, hardSpotP: 1, hardSpotSeverity: [0.5, 1] }), ...freshTips, plan: {} },
   mixed: { name: "mixed", summary: "a shop's mixed fleet, with aborted jobs and re-cuts", defaultJobs: 50, population: fixed(base), ...shopTips, plan: { abortP: 0.04, recutP: 0.06 } },

@@ -96,6 +96,7 @@ export function jobTruth(job: Job, revs: RevolutionTruth[]): JobTruth {
       hardSpots: c.hardSpots.map((h) => ({ angle: round3(h.angle), severity: round3(h.severity) })),
       looseWanderUm: round3(c.looseWanderUm),
       misalignmentP2pUm: round3(2 * c.misalignmentUm),
+      misalignmentPhase: round3(c.misalignmentPhase),
       rpmJitter: round3(c.rpmJitter),
       probeOffsetUm: round3(c.probeOffsetUm),
       cutDepthUm: round3(c.cutDepthUm),

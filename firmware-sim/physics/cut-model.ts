@@ -1,11 +1,11 @@
 // What a cut does: cutting-force gains, chatter level, and the face a cut leaves behind.
 //
-//   compliance  c = (0.02 + 0.06 / stiffness) · (1 + 0.04 · tipCuts)
+//   wear w = min(tipCuts, 14); compliance c = (0.02 + 0.06 / stiffness) · (1 + 0.04 · w)
 //   residual runout  = c · runout (lagging 0.15 rad) + tip-wear waviness + hard-spot bumps
 //                      − the adapter wobble at the time of the cut (machined in)
 //   residual thickness = c · thickness + waviness
-//   chatter (g rms in the cut) = 0.01 + 0.075 · max(0, tipCuts − 5)^1.3 / stiffness
-//   Ra (µm) = (0.55 + 0.05 · tipCuts^1.2) · lognormal(0, 0.08) + 0.9 · min(1, chatter / 0.6)
+//   chatter (g rms in the cut) = 0.01 + 0.075 · max(0, w − 5)^1.3 / stiffness
+//   Ra (µm) = (0.55 + 0.05 · w^1.2) · lognormal(0, 0.08) + 0.9 · min(1, chatter / 0.6)
 //             + 0.2 · rust + 0.15 · [loose adapter] + 0.1 · max hard-spot severity
 // A face probe sees runout only; thickness (DTV) reaches the accelerometer as cutting force.
 
@@ -22,13 +22,18 @@ export interface Surface {
   bumps: { angle: number; heightUm: number; width: number }[];
 }
 
+/** Tip wear in cuts, saturating: a tip past ~14 cuts is as bad as it gets. */
+export function tipWear(c: JobCauses): number {
+  return Math.min(c.tipCuts, 14);
+}
+
 export function compliance(c: JobCauses): number {
-  return (0.02 + 0.06 / c.mountStiffness) * (1 + 0.04 * c.tipCuts);
+  return (0.02 + 0.06 / c.mountStiffness) * (1 + 0.04 * tipWear(c));
 }
 
 /** Rms acceleration (g) of chatter while cutting. Grows once the tip corners are worn. */
 export function chatterG(c: JobCauses): number {
-  return 0.01 + (0.075 * Math.pow(Math.max(0, c.tipCuts - 5), 1.3)) / c.mountStiffness;
+  return 0.01 + (0.075 * Math.pow(Math.max(0, tipWear(c) - 5), 1.3)) / c.mountStiffness;
 }
 
 /** g of tangential acceleration per µm of depth-of-cut variation (mount dependent). */
@@ -46,7 +51,7 @@ export function incomingSurface(c: JobCauses): Surface {
  */
 export function cutSurface(rng: Rng, c: JobCauses, before: Surface, wobbleC: number, wobbleS: number): Surface {
   const k = compliance(c);
-  const wear = 0.5 * (1 + c.tipCuts / 6);
+  const wear = 0.5 * (1 + tipWear(c) / 6);
   const waviness = new Harmonics(4);
   for (let order = 1; order <= 4; order++) waviness.set(order, (wear * rng.uniform(0.3, 1)) / order, rng.angle());
   const runout = before.runout.scaled(k).rotated(0.15).plus(waviness);
@@ -71,7 +76,7 @@ export function surfaceRunoutAt(s: Surface, theta: number): number {
 }
 
 export function surfaceRa(rng: Rng, c: JobCauses): number {
-  const base = (0.55 + 0.05 * Math.pow(c.tipCuts, 1.2)) * rng.logNormal(0, 0.08);
+  const base = (0.55 + 0.05 * Math.pow(tipWear(c), 1.2)) * rng.logNormal(0, 0.08);
   const hard = c.hardSpots.reduce((m, h) => Math.max(m, h.severity), 0);
   const ra = base + 0.9 * Math.min(1, chatterG(c) / 0.6) + 0.2 * c.rust + (c.looseWanderUm > 0 ? 0.15 : 0) + 0.1 * hard;
   return Math.round(ra * 1000) / 1000;
