@@ -13,15 +13,16 @@ describe.each(["ts", "auto"])("allocation-free hot path (%s kernels)", (kernels)
     ["train", 1_000_000],
     ["train-b8", 100_000],
     ["forward", 1_000_000],
-    ["adam", 200_000],
+    ["adam", 100_000],
   ] as const)("%s × %i records zero GC events", async ([mode, n], { expect }) => {
     const result = await countGcInChild(script, [mode, String(n), kernels]);
     expect(result.output).toContain("refused 0 rolledBack 0");
     expect(result.gc).toBe(0);
   });
+});
 
-  it("the same harness sees GC when the loop allocates one small array per step", async ({ expect }) => {
-    const result = await countGcInChild(script, ["alloc", "200000", kernels]);
-    expect(result.gc).toBeGreaterThan(0);
-  });
+it("the same harness sees GC when the loop allocates one small array per step", async ({ expect }) => {
+  const result = await countGcInChild(script, ["alloc", "200000", "auto"]);
+  expect(result.output).toContain("refused 0 rolledBack 0");
+  expect(result.gc).toBeGreaterThan(0);
 });
