@@ -8,7 +8,8 @@
 //
 // The normal equations are accumulated sample by sample (harmonics by the angle-addition recurrence,
 // one cos/sin per sample) and solved by Cholesky at finish(), so a revolution of any length needs no
-// sample buffer. Allocation-free after construction: results are fields read after finish().
+// sample buffer. Allocation-free after construction: results are read after finish() from `result`
+// (or the getters of the same names).
 //
 // Usage per revolution: begin(startUs, periodUs); add(...) one or more ranges; finish().
 
@@ -24,13 +25,16 @@ export interface RunoutOptions {
 }
 
 const TWO_PI = 2 * Math.PI;
-/** Slots of RunoutFit.out: results live in a typed array, since V8 may allocate a heap number when
- *  a double is stored into an object field. */
-const MAX = 0;
-const MIN = 1;
-const MAX_DEG = 2;
-const MIN_DEG = 3;
-const RMS = 4;
+/** Slots of RunoutFit.result. */
+export const RunoutResult = {
+  PEAK_TO_PEAK: 0,
+  MAX: 1,
+  MIN: 2,
+  MAX_ANGLE_DEG: 3,
+  MIN_ANGLE_DEG: 4,
+  RESIDUAL_RMS: 5,
+} as const;
+const { PEAK_TO_PEAK, MAX, MIN, MAX_ANGLE_DEG, MIN_ANGLE_DEG, RESIDUAL_RMS } = RunoutResult;
 
 export class RunoutFit {
   readonly orders: number;
@@ -41,26 +45,30 @@ export class RunoutFit {
 
   /** finish() fitted the revolution (enough samples, well-posed). When false the results are NaN. */
   ok = false;
+  /** Results after finish(), slots named by RunoutResult (NaN when not ok). Reading this array never
+   *  allocates; the getters below return the same numbers, but V8 boxes a double returned from a
+   *  call it does not inline, so a strictly allocation-free caller reads `result`. */
+  readonly result = new Float64Array(6).fill(Number.NaN);
   /** max − min of the fitted shape over the revolution (LRO), in the values' units. */
   get peakToPeak(): number {
-    return this.out[MAX] - this.out[MIN];
+    return this.result[RunoutResult.PEAK_TO_PEAK];
   }
   get max(): number {
-    return this.out[MAX];
+    return this.result[RunoutResult.MAX];
   }
   get min(): number {
-    return this.out[MIN];
+    return this.result[RunoutResult.MIN];
   }
   /** Angles from the revolution's start (the INDEX mark) of the shape's max and min, degrees. */
   get maxAngleDeg(): number {
-    return this.out[MAX_DEG];
+    return this.result[RunoutResult.MAX_ANGLE_DEG];
   }
   get minAngleDeg(): number {
-    return this.out[MIN_DEG];
+    return this.result[RunoutResult.MIN_ANGLE_DEG];
   }
   /** RMS of the samples about the fitted shape (≈ the probe's noise), in the values' units. */
   get residualRms(): number {
-    return this.out[RMS];
+    return this.result[RunoutResult.RESIDUAL_RMS];
   }
   /** Samples used, and samples left out (flagged saturated, outside the revolution, or NaN time). */
   samples = 0;
@@ -75,7 +83,6 @@ export class RunoutFit {
   private readonly gridSin: Float64Array;
   /** [start µs, period µs, Σ y²] */
   private readonly rev = new Float64Array(3);
-  private readonly out = new Float64Array(5).fill(Number.NaN);
   private readonly shape: Float64Array;
 
   constructor(options: RunoutOptions = {}) {
@@ -186,7 +193,7 @@ export class RunoutFit {
   /** Solves the fit and evaluates the shape. Returns ok; on false every result is NaN. */
   finish(): boolean {
     this.ok = false;
-    this.out.fill(Number.NaN);
+    this.result.fill(Number.NaN);
     const m = this.m;
     if (this.samples < this.minSamples || !(this.rev[1] > 0)) {
       this.coefficients.fill(Number.NaN);
@@ -203,7 +210,7 @@ export class RunoutFit {
     let explained = 0;
     for (let i = 0; i < m; i++) explained += c[i] * this.rhs[i];
     const rss = Math.max(0, this.rev[2] - explained);
-    this.out[RMS] = this.samples > m ? Math.sqrt(rss / (this.samples - m)) : 0;
+    this.result[RESIDUAL_RMS] = this.samples > m ? Math.sqrt(rss / (this.samples - m)) : 0;
     this.evaluateGrid();
     this.ok = true;
     return true;
@@ -226,11 +233,12 @@ export class RunoutFit {
       if (v > shape[maxG]) maxG = g;
       if (v < shape[minG]) minG = g;
     }
-    this.refine(maxG, MAX, MAX_DEG);
-    this.refine(minG, MIN, MIN_DEG);
+    this.refine(maxG, MAX, MAX_ANGLE_DEG);
+    this.refine(minG, MIN, MIN_ANGLE_DEG);
+    this.result[PEAK_TO_PEAK] = this.result[MAX] - this.result[MIN];
   }
 
-  /** Parabolic refinement of the extreme at grid point g into out[valueSlot], out[angleSlot]. */
+  /** Parabolic refinement of the extreme at grid point g into result[valueSlot], result[angleSlot]. */
   private refine(g: number, valueSlot: number, angleSlot: number): void {
     const G = this.gridPoints;
     const shape = this.shape;
@@ -247,7 +255,7 @@ export class RunoutFit {
       best = v - 0.25 * (left - right) * offset;
     }
     // The refinement may only move the extreme outward, never inside the grid value.
-    this.out[valueSlot] = valueSlot === MAX ? Math.max(v, best) : Math.min(v, best);
-    this.out[angleSlot] = ((((g + offset) / G) * 360) % 360 + 360) % 360;
+    this.result[valueSlot] = valueSlot === MAX ? Math.max(v, best) : Math.min(v, best);
+    this.result[angleSlot] = ((((g + offset) / G) * 360) % 360 + 360) % 360;
   }
 }

@@ -5,9 +5,9 @@ import { countGcInChild } from "../support/gc-count.ts";
 const script = fileURLToPath(new URL("./gc/runout-hot.ts", import.meta.url));
 
 describe("RunoutFit allocates nothing after construction", () => {
-  it("fits 12,000 revolutions with zero GC events", async () => {
+  it("fits 60,000 revolutions with zero GC events", async () => {
     const r = await countGcInChild(script, ["reuse"]);
-    expect(r.output).toMatch(/fitting 12000 revolutions/);
+    expect(r.output).toMatch(/fitting 60000 revolutions/);
     expect(r.gc).toBe(0);
   });
 
