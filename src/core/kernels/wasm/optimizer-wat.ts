@@ -1,7 +1,7 @@
-// WAT of the optimizer kernels (SGD with momentum / Nesterov, Adam): element-wise over n
-// parameters, four vectors per iteration, then single vectors, the last n mod lanes elements in scalar. The update formulas are
-// those of the TS reference kernels (../reference.ts); scalars arrive as f64 and are narrowed
-// once for the f32 module.
+// WAT of the optimizer kernels (SGD with momentum / Nesterov, Adam) and of scale / sumSquares:
+// element-wise over n parameters, four vectors per iteration, then single vectors, then the last
+// n mod lanes elements in scalar. The update formulas are those of the TS reference kernels
+// (../ts.ts); scalars arrive as f64 and are narrowed once for the f32 module.
 
 import { type Lanes, get, inc, set, toBytes, whileLoop } from "./wat-helpers.ts";
 
