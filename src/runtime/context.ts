@@ -29,17 +29,24 @@ export class Scope {
 
   constructor(readonly plugin: string, private readonly host: ScopeHost) {}
 
-  /** Runs `fn` for the plugin; a throw or rejection fails the plugin. Ignored once closed. */
-  guard(fn: () => unknown): void {
-    if (this.closed) return;
+  /**
+   * Runs `fn` for the plugin; a throw or rejection fails the plugin. Ignored once closed. When `fn`
+   * returns a promise, returns one that settles with it and never rejects (so callers can wait).
+   */
+  guard(fn: () => unknown): Promise<void> | undefined {
+    if (this.closed) return undefined;
     try {
       const r = fn();
       if (r !== undefined && typeof (r as Promise<unknown>).then === "function") {
-        (r as Promise<unknown>).then(undefined, (err: unknown) => this.report(err));
+        return (r as Promise<unknown>).then(
+          () => undefined,
+          (err: unknown) => this.report(err),
+        );
       }
     } catch (err) {
       this.report(err);
     }
+    return undefined;
   }
 
   report(err: unknown): void {
@@ -117,7 +124,8 @@ export function createContext(scope: Scope, host: ScopeHost, parts: ContextParts
       const handle = host.channels.reader(name, spec.name);
       if (onData && !scope.closed) {
         const facade = handle.facade as never;
-        host.channels.setHandler(handle, () => scope.guard(() => onData(facade)));
+        const deliver = (): unknown => onData(facade); // made once: a delivery allocates no closure
+        host.channels.setHandler(handle, () => scope.guard(deliver));
         scope.onClose(() => host.channels.setHandler(handle, null));
       }
       return handle.facade as never;

@@ -68,6 +68,7 @@ export class Host {
   private readonly records = new Map<string, PluginRecord>();
   private readonly order: string[];
   private readonly channels: ChannelRegistry;
+  private readonly scheduler: DeliveryScheduler;
   private readonly jobBus = new EventBus();
   private readonly timers: Timers;
   private readonly log: Logger;
@@ -96,7 +97,8 @@ export class Host {
     this.log = opts.logger ?? silentLogger;
     this.wallNow = opts.wallNow ?? Date.now;
     this.order = checked.order;
-    this.channels = new ChannelRegistry(new DeliveryScheduler((owner, err) => this.fail(owner, err)));
+    this.scheduler = new DeliveryScheduler((owner, err) => this.fail(owner, err));
+    this.channels = new ChannelRegistry(this.scheduler);
     for (const { owner, spec } of checked.channels.values()) this.channels.create(spec, owner);
     // Readers attach now, before any plugin starts, so a consumer sees everything its producer wrote.
     for (const { name, def } of loaded) for (const spec of def.meta.reads ?? []) this.channels.reader(name, spec.name);
@@ -179,6 +181,20 @@ export class Host {
         restarts: r.counters.restarts.value,
       };
     });
+  }
+
+  /**
+   * Resolves once the pipeline is idle: no delivery queued, no async channel handler still running,
+   * and every reader with a handler has read all it was sent (checked after each event-loop turn).
+   * Work a plugin does outside its handlers (its own timers, streams) is not seen. A replay awaits this after its
+   * source has written the last item and before stop(), because stop() goes in reverse dependency
+   * order (consumers first) and would otherwise cut off items still in flight.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.scheduler.busy() && this.channels.drained()) return;
+    }
   }
 
   channelReport(): ChannelReport[] {

@@ -153,6 +153,44 @@ describe("host start/stop", () => {
   });
 });
 
+describe("host.idle()", () => {
+  it("resolves only after a chain of handlers has passed every item along", async () => {
+    const a = objectChannel<number>("idle.a", { capacity: 256 });
+    const b = objectChannel<number>("idle.b", { capacity: 256 });
+    const got: number[] = [];
+    let release: () => void = () => undefined;
+    const source = definePlugin({ name: "source", version: "1.0.0", host: "*", config: none, writes: [a] }, (ctx) => {
+      const w = ctx.channels.writer(a);
+      return { start: () => void new Promise<void>((r) => (release = r)).then(() => { for (let i = 0; i < 100; i++) w.push(i); }) };
+    });
+    const relay = definePlugin({ name: "relay", version: "1.0.0", host: "*", config: none, reads: [a], writes: [b] }, (ctx) => {
+      const w = ctx.channels.writer(b);
+      // An async handler: it takes what is waiting, then works a few event-loop turns before
+      // passing it on, so the channels alone look drained while it works.
+      ctx.channels.reader(a, async (r) => {
+        const held: number[] = [];
+        for (let v = r.shift(); v !== undefined; v = r.shift()) held.push(v);
+        for (let turn = 0; turn < 3; turn++) await new Promise((done) => setImmediate(done));
+        for (const v of held) w.push(v * 2);
+      });
+      return {};
+    });
+    const sink = definePlugin({ name: "sink", version: "1.0.0", host: "*", config: none, reads: [b] }, (ctx) => {
+      ctx.channels.reader(b, (r) => {
+        for (let v = r.shift(); v !== undefined; v = r.shift()) got.push(v);
+      });
+      return {};
+    });
+    const { host } = await hostOf([source, relay, sink]);
+    await host.start();
+    release();
+    await host.idle();
+    expect(got.length).toBe(100);
+    expect(got[99]).toBe(198);
+    await host.stop();
+  });
+});
+
 describe("what ctx gives a plugin", () => {
   it("moves data only through channels, with the driving plugin's board time", async () => {
     const samples = numericChannel("s.samples", { fields: ["t", "v"], capacity: 8 });

@@ -72,6 +72,14 @@ export class ChannelRegistry {
     if (handler !== null && !handle.ring.queued && handle.ring.available() > 0) this.queue.request(handle.ring);
   }
 
+  /** True when every reader with a handler has read everything written to it. */
+  drained(): boolean {
+    for (const handle of this.readers.values()) {
+      if (handle.ring.handler !== null && handle.ring.available() > 0) return false;
+    }
+    return true;
+  }
+
   /** Removes a disabled plugin's readers so they stop holding back writers. */
   detachPlugin(plugin: string): void {
     for (const [key, handle] of this.readers) {

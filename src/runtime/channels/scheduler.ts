@@ -8,8 +8,18 @@ export class DeliveryScheduler implements DeliveryQueue {
   private pending: RingReader[] = [];
   private spare: RingReader[] = [];
   private scheduled = false;
+  /** Handler promises not yet settled (async handlers still working on what they read). */
+  private inflight = 0;
+  private readonly settle = (): void => {
+    this.inflight--;
+  };
 
   constructor(private readonly onError: (owner: string, err: unknown) => void) {}
+
+  /** True while a delivery is queued or an async handler has not finished. */
+  busy(): boolean {
+    return this.scheduled || this.inflight > 0;
+  }
 
   request(reader: RingReader): void {
     reader.queued = true;
@@ -35,7 +45,11 @@ export class DeliveryScheduler implements DeliveryQueue {
       try {
         const result = handler();
         if (result !== undefined && typeof (result as Promise<unknown>).then === "function") {
-          (result as Promise<unknown>).then(undefined, (err: unknown) => this.onError(reader.owner, err));
+          this.inflight++;
+          (result as Promise<unknown>).then(this.settle, (err: unknown) => {
+            this.settle();
+            this.onError(reader.owner, err);
+          });
         }
       } catch (err) {
         this.onError(reader.owner, err);
