@@ -106,7 +106,8 @@ export class StreamDecoder {
     this.sink = options.sink ?? NO_SINK;
   }
 
-  /** Feeds received bytes. Never throws (unless a sink callback does). */
+  /** Feeds received bytes. Never throws, unless a sink callback does: that exception propagates
+   *  (the rest of this chunk is not decoded) and the decoder stays usable for the next push. */
   push(chunk: Uint8Array): void {
     const len = chunk.length;
     this.counters.bytes += len;
@@ -121,10 +122,13 @@ export class StreamDecoder {
         this.run(chunk, i, z);
       } else {
         this.stash(chunk, i, z);
-        if (this.overlong) this.drop(DropCode.length);
-        else this.run(this.encoded, 0, this.encodedLen);
+        const pending = this.encodedLen;
+        const overlong = this.overlong;
+        // Reset before dispatching, so that a sink that throws leaves the decoder consistent.
         this.encodedLen = 0;
         this.overlong = false;
+        if (overlong) this.drop(DropCode.length);
+        else this.run(this.encoded, 0, pending);
       }
       i = z + 1;
     }

@@ -192,6 +192,34 @@ describe("StreamDecoder continuity", () => {
     expect(d.pendingBytes()).toBe(0);
   });
 
+  it("stays usable after a sink callback throws", () => {
+    const d = new StreamDecoder();
+    const rec = recordInto(d);
+    const recorded = d.sink;
+    let thrown = 0;
+    d.sink = {
+      ...recorded,
+      onLathe() {
+        thrown++;
+        throw new Error("sink bug");
+      },
+    };
+    const lathe = s.frames.findIndex((f) => f.type === "LATHE");
+    const bytes = concat(pieces.slice(0, lathe + 3));
+    // Split inside the LATHE frame, so that it is completed from the pending buffer.
+    const cut = s.starts[lathe] + 3;
+    d.push(bytes.subarray(0, cut));
+    expect(() => d.push(bytes.subarray(cut))).toThrow("sink bug");
+    expect(thrown).toBe(1);
+    d.sink = recorded;
+    d.push(concat(pieces.slice(lathe + 3, lathe + 6)));
+    expect(d.pendingBytes()).toBe(0);
+    expect(d.counters.droppedTotal()).toBe(0);
+    // The two frames after the LATHE in the throwing chunk were not decoded: a gap of 2.
+    expect(rec.gaps).toEqual([2]);
+    expect(rec.frames.map(plain)).toEqual([...s.frames.slice(0, lathe), ...s.frames.slice(lathe + 3, lathe + 6)].map(plain));
+  });
+
   it("counts empty runs as idle delimiters, not frames", () => {
     const d = new StreamDecoder();
     d.push(concat([Uint8Array.of(0, 0), pieces[0], Uint8Array.of(0)]));
