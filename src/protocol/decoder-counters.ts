@@ -9,21 +9,49 @@
 import { DROP_REASONS, FrameType, type DropReason, type FrameTypeName } from "./frames.ts";
 import { DropCode } from "./payload-check.ts";
 
+/** Slots of DecoderCounters.totals (written by StreamDecoder). */
+export const Total = {
+  BYTES: 0,
+  FRAMES_OK: 1,
+  IDLE_DELIMITERS: 2,
+  LOST_FRAMES: 3,
+  GAPS: 4,
+  RESETS: 5,
+  SAMPLES: 6,
+} as const;
+
 export class DecoderCounters {
+  /** The scalar counters, in a typed array: they outgrow V8's small integers (bytes after 1 GiB)
+   *  and a double stored in an object field may then allocate. Read them through the getters. */
+  readonly totals = new Float64Array(7);
   /** Bytes pushed. */
-  bytes = 0;
+  get bytes(): number {
+    return this.totals[Total.BYTES];
+  }
   /** Frames that passed every check, all types. */
-  framesOk = 0;
+  get framesOk(): number {
+    return this.totals[Total.FRAMES_OK];
+  }
   /** Empty runs between delimiters (not frames). */
-  idleDelimiters = 0;
+  get idleDelimiters(): number {
+    return this.totals[Total.IDLE_DELIMITERS];
+  }
   /** Frames missing according to seq gaps (not counting a board reset). */
-  lostFrames = 0;
+  get lostFrames(): number {
+    return this.totals[Total.LOST_FRAMES];
+  }
   /** Seq gaps seen (each is a discontinuity). */
-  gaps = 0;
+  get gaps(): number {
+    return this.totals[Total.GAPS];
+  }
   /** Board resets seen: a HELLO whose seq restarted at 0 out of sequence. */
-  resets = 0;
+  get resets(): number {
+    return this.totals[Total.RESETS];
+  }
   /** Samples written to the ring. */
-  samples = 0;
+  get samples(): number {
+    return this.totals[Total.SAMPLES];
+  }
   /** OK frames per type code (index = the frame's type byte). */
   readonly okByType = new Float64Array(256);
   /** Dropped frames per reason (index = DropCode). */

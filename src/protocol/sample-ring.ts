@@ -32,10 +32,17 @@ export class SampleRing {
   /** Continuity segment of each sample: it changes at every seq gap, board reset or rate change,
    *  so two samples are continuous only when their segment ids are equal. */
   readonly segment: Uint32Array;
+  /** [written, saturatedValues]: counts that outgrow V8's small integers over a long run, kept in a
+   *  typed array because a double stored in an object field may allocate. */
+  private readonly counts = new Float64Array(2);
   /** Samples written since construction (monotonic; the next sample's number). */
-  written = 0;
+  get written(): number {
+    return this.counts[0];
+  }
   /** Saturated channel values written since construction. */
-  saturatedValues = 0;
+  get saturatedValues(): number {
+    return this.counts[1];
+  }
 
   constructor(options: SampleRingOptions = {}) {
     const capacity = options.capacity ?? 65536;
@@ -104,7 +111,7 @@ export class SampleRing {
           this.values[c][slot] = raw;
           if (raw === RAW_SAT_HIGH || raw === RAW_SAT_LOW) {
             sat |= 1 << c;
-            this.saturatedValues++;
+            this.counts[1]++;
           }
         }
       }
@@ -113,7 +120,7 @@ export class SampleRing {
       if (++slot === this.capacity) slot = 0;
     }
     if (!(dtUs < Infinity)) this.unknownPeriod(first, n, t0Us);
-    this.written = first + n;
+    this.counts[0] = first + n;
     return first;
   }
 }

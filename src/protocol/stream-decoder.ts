@@ -10,7 +10,7 @@
 
 import { cobsDecodeInto } from "./cobs.ts";
 import { ClockUnwrap } from "./clock-unwrap.ts";
-import { DecoderCounters } from "./decoder-counters.ts";
+import { DecoderCounters, Total } from "./decoder-counters.ts";
 import { MAX_ENCODED_BYTES } from "./decode-frame.ts";
 import { DROP_REASONS, FrameType, HEADER_BYTES, type DropReason } from "./frames.ts";
 import { CHECK_OK, DropCode, checkPayload } from "./payload-check.ts";
@@ -110,7 +110,7 @@ export class StreamDecoder {
    *  (the rest of this chunk is not decoded) and the decoder stays usable for the next push. */
   push(chunk: Uint8Array): void {
     const len = chunk.length;
-    this.counters.bytes += len;
+    this.counters.totals[Total.BYTES] += len;
     let i = 0;
     while (i < len) {
       const z = chunk.indexOf(0, i);
@@ -154,7 +154,7 @@ export class StreamDecoder {
   private run(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
     if (n === 0) {
-      this.counters.idleDelimiters++;
+      this.counters.totals[Total.IDLE_DELIMITERS]++;
       return;
     }
     if (n > MAX_ENCODED_BYTES) {
@@ -191,7 +191,7 @@ export class StreamDecoder {
     const type = p[1];
     const seq = p[2] | (p[3] << 8);
     const c = this.counters;
-    c.framesOk++;
+    c.totals[Total.FRAMES_OK]++;
     c.okByType[type]++;
     const isReset = type === FrameType.HELLO && this.trackSeqHello(seq);
     if (!isReset && type !== FrameType.HELLO) this.trackSeq(seq);
@@ -237,8 +237,8 @@ export class StreamDecoder {
       const expected = (this.lastSeq + 1) & 0xffff;
       if (seq !== expected) {
         const lost = (seq - expected) & 0xffff;
-        this.counters.gaps++;
-        this.counters.lostFrames += lost;
+        this.counters.totals[Total.GAPS]++;
+        this.counters.totals[Total.LOST_FRAMES] += lost;
         this.segment++;
         this.sink.onGap?.(lost, seq);
       }
@@ -248,7 +248,7 @@ export class StreamDecoder {
   /** Seq bookkeeping for HELLO; returns true when it marks a board reset (seq back to 0). */
   private trackSeqHello(seq: number): boolean {
     if (this.lastSeq >= 0 && seq === 0 && this.lastSeq !== 0xffff) {
-      this.counters.resets++;
+      this.counters.totals[Total.RESETS]++;
       this.segment++;
       return true;
     }
@@ -283,7 +283,7 @@ export class StreamDecoder {
     timing[0] = tUs;
     timing[1] = 1e6 / this.rateHz; // Infinity while the rate is unknown: the ring stores NaN times
     const first = this.ring.writeInterleaved(this.payload, HEADER_BYTES + 2, n, channels, timing, this.segment);
-    this.counters.samples += n;
+    this.counters.totals[Total.SAMPLES] += n;
     this.sink.onSamples?.(first, n, channels);
   }
 }
