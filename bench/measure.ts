@@ -1,6 +1,6 @@
-// Timing in the same way as bench/reference/mlp.c: a warm-up of `warm` seconds in doubling chunks
-// (which also measures the rate), then `reps` timed repetitions of rate·repSeconds steps each.
-// The figure reported is the median samples/s.
+// Timing like bench/reference/mlp.c: a warm-up in doubling chunks (which also measures the rate),
+// then `reps` timed repetitions of rate·repSeconds steps each; the figure is the median samples/s.
+// Unlike mlp.c's fixed warm-up, this one also waits for the rate to settle (JIT warm-up).
 
 export interface Timing {
   warm: number;
@@ -17,17 +17,23 @@ export interface Measured {
 
 /** `run(n)` performs n consecutive training steps (one sample each). */
 export function measure(run: (n: number) => void, t: Timing): Measured {
+  // Warm-up: chunks doubling in size until `warm` seconds have passed AND the rate of the last
+  // chunk is within 20% of the one before (JIT-compiled libraries such as synaptic need thousands
+  // of steps before they reach speed), but for at most 20·warm seconds.
   let chunk = 16;
-  let done = 0;
+  let rate = 0;
+  let previous = 0;
   const t0 = performance.now();
-  let t1 = t0;
-  while (t1 - t0 < t.warm * 1000) {
+  for (;;) {
+    const a = performance.now();
     run(chunk);
-    done += chunk;
-    if (chunk < 1 << 20) chunk *= 2;
-    t1 = performance.now();
+    const b = performance.now();
+    previous = rate;
+    rate = chunk / Math.max((b - a) / 1000, 1e-9);
+    const elapsed = (b - t0) / 1000;
+    if (elapsed >= 20 * t.warm || (elapsed >= t.warm && Math.abs(rate - previous) <= 0.2 * previous)) break;
+    if (chunk < 1 << 20 && (b - a) / 1000 < t.repSeconds) chunk *= 2;
   }
-  const rate = done / ((t1 - t0) / 1000);
   const n = Math.max(1, Math.round(rate * t.repSeconds));
   const samplesPerSec: number[] = [];
   for (let r = 0; r < t.reps; r++) {
