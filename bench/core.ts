@@ -116,6 +116,7 @@ const overhead = child("call-overhead.ts", []);
 if (typeof overhead.wasmEmptyCallNs === "number") {
   const f = (v: unknown): string => (v as number).toFixed(1);
   console.log(`JS→WASM call: empty export ${f(overhead.wasmEmptyCallNs)} ns, empty JS function ${f(overhead.jsEmptyCallNs)} ns, denseForward 2×2 ${f(overhead.wasmDense2x2Ns)} ns per call`);
+  console.log(`24-16-2 f64 train step: ${f(overhead.trainWasmNs)} ns on the WASM kernels, ${f(overhead.trainNoopKernelsNs)} ns at most with kernels that do nothing (the network's TypeScript around them)`);
 }
 console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log("peers: tfjs & brain.js in float32 (f32 rows), synaptic in double (f64 rows), each with its own initial weights; brain.js and synaptic have sigmoid outputs only, synaptic's output delta omits the sigmoid derivative");
