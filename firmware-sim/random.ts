@@ -1,4 +1,4 @@
-// Seeded pseudo-random numbers: xoshiro128** for uniforms, Box-Muller for normals. Everything the
+// Seeded pseudo-random numbers: xoshiro128** for uniforms, the polar method for normals. Everything the
 // simulator draws comes from one of these, so a seed fixes every byte it produces.
 
 /** splitmix32: spreads a seed (any integer) and a stream id into well-mixed 32-bit words. */
@@ -68,19 +68,24 @@ export class Rng {
     return this.next() < p;
   }
 
-  /** Standard normal (Box-Muller, the second value kept for the next call). */
+  /** Standard normal (Marsaglia's polar form of Box-Muller; the second value kept for the next call). */
   normal(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
       return this.spare;
     }
-    let u = this.next();
-    if (u < 1e-12) u = 1e-12;
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * m;
     this.hasSpare = true;
-    return r * Math.cos(2 * Math.PI * v);
+    return u * m;
   }
 
   /** exp(normal(mu, sigma)): positive, right-skewed. */

@@ -1,6 +1,6 @@
 // The three ways to reach the simulated boards: serialport's mock binding (in process), real pty
 // pairs (serialport opens /dev/pts/N like hardware), and capture files.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPortStream } from "@serialport/stream";
@@ -58,7 +58,7 @@ describe("pty link", () => {
   });
 
   it("serialport opens both /dev/pts paths like hardware; frames arrive intact; PING is answered; a vanish drops the port and brings it back", async () => {
-    const sim = new Simulator({ scenario: "good", jobs: 1, seed: 4, faults: { vanishes: [{ board: "run", atS: 1.5, forS: 0.5 }] } });
+    const sim = new Simulator({ scenario: "good", jobs: 1, seed: 4, faults: { vanishes: [{ board: "run", atS: 1.5, forS: 1.5 }] } });
     link = await openPtyLink(sim, { speed: 2 });
     expect(link.paths.vib).toMatch(/^\/dev\/pts\/\d+$/);
     const open = (path: string, baudRate: number) =>
@@ -69,25 +69,32 @@ describe("pty link", () => {
     const run = await open(link.links.run, 460800);
     const gv = listen(vib);
     const gr = listen(run);
-    let runClosed = false;
-    run.on("close", () => (runClosed = true));
+    run.on("error", () => {});
     link.start();
     await until(() => ofType(gv.frames, "SAMPLES").length >= 20, 3000, "VIB samples");
     expect(gv.frames[0]).toMatchObject({ type: "HELLO", kind: 1, seq: 0 });
     vib.write(Buffer.from(encodeFrame({ type: "PING", seq: 0, t_us: 0 })));
     await until(() => ofType(gv.frames, "HELLO").length === 2, 2000, "HELLO in reply to PING");
-    // The run board's port vanishes at 1.5 s of board time (0.75 s of wall time at speed 2).
-    await until(() => runClosed, 3000, "run port to vanish");
+    // The run board's port vanishes at 1.5 s of board time (0.75 s of wall time at speed 2) for
+    // 0.75 s of wall time: its device link disappears, like /dev/serial/by-id/… on an unplug.
+    await until(() => !existsSync(link!.links.run), 6000, "the run board's port to vanish");
+    expect(link.stats.vanished).toBe(1);
     expect(link.stats.vanished).toBe(1);
     const before = gr.frames.length;
-    await new Promise((r) => setTimeout(r, 400));
-    const again = await open(link.links.run, 460800);
+    let again: SerialPort | null = null;
+    const deadline = performance.now() + 5000;
+    while (!again) {
+      again = await open(link.links.run, 460800).catch(() => null); // the replug takes a moment
+      if (!again && performance.now() > deadline) throw new Error("the run board's pty never came back");
+      if (!again) await new Promise((r) => setTimeout(r, 50));
+    }
     const gr2 = listen(again);
-    await until(() => gr2.frames.length >= 5, 3000, "run frames after the replug");
+    await until(() => gr2.frames.length >= 5, 6000, "run frames after the replug");
     expect(before).toBeGreaterThan(10);
     expect(gv.bad()).toBe(0);
     await new Promise<void>((r) => vib.close(() => r()));
     await new Promise<void>((r) => again.close(() => r()));
+    await new Promise<void>((r) => (run.isOpen ? run.close(() => r()) : r()));
   });
 });
 

@@ -81,12 +81,13 @@ describe("truth", () => {
     expect(hi.s.jobs[0].dtvUm).toBeCloseTo(25, 1);
     expect(lo.s.jobs[0].dtvUm).toBeCloseTo(2, 1);
 
-    // Coherent order analysis of y (tangential) over the cut revolutions: angle from the marks.
-    const orderAmps = (r: (typeof runs)[number]) => {
+    // Coherent order analysis of y (tangential), angle from the marks, over the cut revolutions and
+    // over the measure revolutions (no cut: the spindle's own once-per-rev imbalance is there too).
+    const orders = (r: (typeof runs)[number], state: number) => {
       const lathe = ofType(r.dd.frames.run, "LATHE");
-      const cutStart = lathe.find((l) => l.state === 2)!.t_us;
-      const cutEnd = lathe.find((l) => l.state === 3)!.t_us;
-      const mk = ofType(r.dd.frames.run, "INDEX").map((f) => f.t_mark_us).filter((t) => t > cutStart && t < cutEnd);
+      const from = lathe.find((l) => l.state === state)!.t_us;
+      const to = lathe.find((l) => l.t_us > from && l.state !== state)!.t_us;
+      const mk = ofType(r.dd.frames.run, "INDEX").map((f) => f.t_mark_us).filter((t) => t > from && t < to);
       const y = samplesOf(r.dd.frames.vib, 1, 3200);
       const th: number[] = [];
       const v: number[] = [];
@@ -98,19 +99,26 @@ describe("truth", () => {
         th.push((2 * Math.PI * (t - mk[m])) / (mk[m + 1] - mk[m]));
         v.push(y.v[k] * 0.0039);
       }
-      return fitOrders(th, v, 4).amp;
+      return fitOrders(th, v, 4);
     };
-    const aHi = orderAmps(hi);
-    const aLo = orderAmps(lo);
+    // Amplitude of what the cut adds at order k (cut minus measure, as vectors).
+    const cutAdds = (r: (typeof runs)[number], k: number) => {
+      const c = orders(r, 2);
+      const m = orders(r, 1);
+      return Math.hypot(c.cos[k] - m.cos[k], c.sin[k] - m.sin[k]);
+    };
     const job = hi.s.jobs[0];
     const thick = job.causes.thickness as { order: number; amplitude: number }[];
     const gain = forceGain({ mountStiffness: job.causes.mountStiffness } as never);
-    for (const k of [1, 2]) {
+    let checkedOrders = 0;
+    for (const k of [1, 2, 3]) {
       const predicted = gain * thick[k - 1].amplitude;
-      if (predicted < 0.004) continue;
-      expect(aHi[k]).toBeGreaterThan(0.6 * predicted);
-      expect(aHi[k]).toBeLessThan(1.6 * predicted);
+      if (predicted < 0.003) continue;
+      expect(cutAdds(hi, k)).toBeGreaterThan(0.65 * predicted);
+      expect(cutAdds(hi, k)).toBeLessThan(1.35 * predicted);
+      checkedOrders++;
     }
-    expect(aHi[1] + aHi[2]).toBeGreaterThan(3 * (aLo[1] + aLo[2]));
+    expect(checkedOrders).toBeGreaterThanOrEqual(2);
+    expect(cutAdds(hi, 1) + cutAdds(hi, 2)).toBeGreaterThan(4 * (cutAdds(lo, 1) + cutAdds(lo, 2)));
   });
 });

@@ -52,7 +52,11 @@ export function unwrapper(): (t: number) => number {
 }
 
 /** Least-squares amplitude of orders 1..K (and DC) of values y at angles th (rad). */
-export function fitOrders(th: number[], y: number[], K: number): { amp: number[]; fit: (t: number) => number; resid: number } {
+export function fitOrders(
+  th: number[],
+  y: number[],
+  K: number,
+): { amp: number[]; cos: number[]; sin: number[]; fit: (t: number) => number; resid: number } {
   const n = 1 + 2 * K;
   const A = Array.from({ length: n }, () => new Float64Array(n));
   const b = new Float64Array(n);
@@ -97,8 +101,14 @@ export function fitOrders(th: number[], y: number[], K: number): { amp: number[]
   let ss = 0;
   for (let i = 0; i < th.length; i++) ss += (y[i] - fit(th[i])) ** 2;
   const amp = [Math.abs(x[0])];
-  for (let k = 1; k <= K; k++) amp.push(Math.hypot(x[2 * k - 1], x[2 * k]));
-  return { amp, fit, resid: Math.sqrt(ss / th.length) };
+  const cos = [x[0]];
+  const sin = [0];
+  for (let k = 1; k <= K; k++) {
+    amp.push(Math.hypot(x[2 * k - 1], x[2 * k]));
+    cos.push(x[2 * k - 1]);
+    sin.push(x[2 * k]);
+  }
+  return { amp, cos, sin, fit, resid: Math.sqrt(ss / th.length) };
 }
 
 /** max − min of f over one turn. */
