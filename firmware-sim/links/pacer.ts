@@ -9,6 +9,8 @@ export interface PacerOptions {
   speed?: number;
   /** Wall ms between batches in paced mode; default 5. */
   tickMs?: number;
+  /** At speed Infinity, generation waits while this returns false (the link's backpressure). */
+  canSend?: () => boolean;
 }
 
 export class Pacer {
@@ -21,6 +23,7 @@ export class Pacer {
   readonly done: Promise<void>;
   readonly speed: number;
   private readonly tickMs: number;
+  private readonly canSend: () => boolean;
 
   constructor(
     private readonly sim: Simulator,
@@ -31,6 +34,7 @@ export class Pacer {
     this.speed = opts.speed ?? 1;
     if (!(this.speed > 0)) throw new RangeError(`pacer: speed must be > 0, got ${opts.speed}`);
     this.tickMs = opts.tickMs ?? 5;
+    this.canSend = opts.canSend ?? (() => true);
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -53,6 +57,10 @@ export class Pacer {
   private tick = (): void => {
     if (this.stopped) return;
     const fast = !Number.isFinite(this.speed);
+    if (fast && !this.canSend()) {
+      this.timer = setTimeout(this.tick, 2);
+      return;
+    }
     const target = fast ? Infinity : this.simStart + (performance.now() - this.wallStart) * 1000 * this.speed;
     let blocks = 0;
     while (!this.sim.done && this.sim.simUs < target && (!fast || blocks < 50)) {

@@ -19,7 +19,11 @@ export interface PtyLinkOptions {
   speed?: number;
   /** Directory for the pty symlinks (default: a new temp dir). */
   dir?: string;
-  /** Chunks are dropped (counted in stats.linkDropped) while more than this many bytes wait to be written; default 1 MiB. */
+  /**
+   * Bytes waiting to be written to a pty above which, in paced mode, chunks are dropped (counted in
+   * stats.linkDropped: like a board whose host does not read); at speed Infinity generation waits
+   * instead. Default 1 MiB.
+   */
   maxBacklog?: number;
 }
 
@@ -100,7 +104,8 @@ export async function openPtyLink(sim: Simulator, opts: PtyLinkOptions = {}): Pr
       }
     }
   };
-  const pacer = new Pacer(sim, deliver, { speed }, onTick);
+  const canSend = () => BOARDS.every((b) => !ports[b] || ports[b]!.writableLength < maxBacklog / 2);
+  const pacer = new Pacer(sim, deliver, { speed, canSend }, onTick);
   let stopped = false;
 
   const link: PtyLink = {
