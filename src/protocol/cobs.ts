@@ -44,9 +44,10 @@ export function cobsEncodeInto(
 }
 
 /**
- * Decodes the COBS bytes src[start, end) (no delimiter inside) into out from index 0.
- * Returns the decoded length, or -1 when the input is not valid COBS (a 0x00 code byte, a block that
- * runs past the end) or the result would not fit in out.
+ * Decodes the COBS bytes src[start, end) into out from index 0. The caller guarantees that the range
+ * holds no 0x00 (the delimiter splits frames; decodeFrame checks its input). Returns the decoded
+ * length, or -1 when the input is not valid COBS (a block that runs past the end) or the result
+ * would not fit in out.
  */
 export function cobsDecodeInto(src: Uint8Array, start: number, end: number, out: Uint8Array): number {
   let r = start;
@@ -54,15 +55,10 @@ export function cobsDecodeInto(src: Uint8Array, start: number, end: number, out:
   const cap = out.length;
   while (r < end) {
     const code = src[r++];
-    if (code === 0) return -1;
     const blockEnd = r + code - 1;
     if (blockEnd > end) return -1;
     if (w + (code - 1) > cap) return -1;
-    while (r < blockEnd) {
-      const b = src[r++];
-      if (b === 0) return -1;
-      out[w++] = b;
-    }
+    while (r < blockEnd) out[w++] = src[r++];
     if (code !== 0xff && r < end) {
       if (w >= cap) return -1;
       out[w++] = 0;

@@ -19,6 +19,8 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === 0) end--;
   if (end > MAX_ENCODED_BYTES) return { ok: false, reason: "length" };
+  const zero = bytes.indexOf(0);
+  if (zero >= 0 && zero < end) return { ok: false, reason: "cobs" };
   const payload = new Uint8Array(MAX_ENCODED_BYTES);
   const len = cobsDecodeInto(bytes, 0, end, payload);
   if (len < 0) return { ok: false, reason: "cobs" };

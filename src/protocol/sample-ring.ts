@@ -96,29 +96,47 @@ export class SampleRing {
     const t0Us = timing[0];
     const dtUs = timing[1];
     const first = this.written;
+    const cap = this.capacity;
     const stored = frameChannels < this.channels ? frameChannels : this.channels;
-    let slot = first % this.capacity;
-    let p = offset;
+    const startSlot = first % cap;
+    const timeUs = this.timeUs;
+    const segments = this.segment;
+    const saturation = this.saturation;
+    let slot = startSlot;
     for (let k = 0; k < n; k++) {
       // One expression, no branch: a conditional here made V8 box each time into a heap number.
-      this.timeUs[slot] = t0Us + k * dtUs;
-      this.segment[slot] = segment;
-      let sat = 0;
-      for (let c = 0; c < frameChannels; c++) {
-        const raw = ((bytes[p] | (bytes[p + 1] << 8)) << 16) >> 16;
-        p += 2;
-        if (c < stored) {
-          this.values[c][slot] = raw;
-          if (raw === RAW_SAT_HIGH || raw === RAW_SAT_LOW) {
-            sat |= 1 << c;
-            this.counts[1]++;
-          }
-        }
-      }
-      for (let c = stored; c < this.channels; c++) this.values[c][slot] = 0;
-      this.saturation[slot] = sat;
-      if (++slot === this.capacity) slot = 0;
+      timeUs[slot] = t0Us + k * dtUs;
+      segments[slot] = segment;
+      saturation[slot] = 0;
+      if (++slot === cap) slot = 0;
     }
+    // Channel by channel: tight loops with the destination array hoisted.
+    const stride = 2 * frameChannels;
+    let saturated = 0;
+    for (let c = 0; c < this.channels; c++) {
+      const dst = this.values[c];
+      slot = startSlot;
+      if (c >= stored) {
+        for (let k = 0; k < n; k++) {
+          dst[slot] = 0;
+          if (++slot === cap) slot = 0;
+        }
+        continue;
+      }
+      const bit = 1 << c;
+      let p = offset + 2 * c;
+      for (let k = 0; k < n; k++) {
+        const raw = ((bytes[p] | (bytes[p + 1] << 8)) << 16) >> 16;
+        dst[slot] = raw;
+        if (raw === RAW_SAT_HIGH || raw === RAW_SAT_LOW) {
+          saturation[slot] |= bit;
+          saturated++;
+        }
+        p += stride;
+        if (++slot === cap) slot = 0;
+      }
+    }
+    if (saturated > 0) this.counts[1] += saturated;
     if (!(dtUs < Infinity)) this.unknownPeriod(first, n, t0Us);
     this.counts[0] = first + n;
     return first;
