@@ -22,6 +22,8 @@ export interface FaultPlan {
   silences?: TimedFault[];
   /** Sensor over range: VIB a > 16 g shock, RUN probe lifted past its range. */
   saturations?: TimedFault[];
+  /** Sensor fault: the sensor stops answering, the board sends 0s and sets STATUS bit 1. */
+  sensorFaults?: TimedFault[];
   /** The board's port disappears (pty link only: socat torn down, then recreated). */
   vanishes?: TimedFault[];
 }

@@ -138,6 +138,13 @@ export abstract class Board {
     return inWindow(this.faults.silences, this.name, simUs);
   }
 
+  /** True inside a sensor-fault window; also raises STATUS bit 1. */
+  protected sensorFault(simUs: number): boolean {
+    if (!inWindow(this.faults.sensorFaults, this.name, simUs)) return false;
+    this.statusFlags |= STATUS_FAULT;
+    return true;
+  }
+
   protected saturated(simUs: number): boolean {
     return inWindow(this.faults.saturations, this.name, simUs);
   }

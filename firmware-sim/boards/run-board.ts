@@ -97,7 +97,7 @@ export class RunBoard extends Board {
       world.sample(t, this.ctx);
       let um = probeShape(this.ctx) + probeDisturbance(this.ctx, t / 1e6, this.noiseRng);
       if (this.saturated(t)) um = LIFTED_UM;
-      const raw = quantizeUm(um);
+      const raw = this.sensorFault(t) ? 0 : quantizeUm(um);
       if (raw === 32767 || raw === -32768) this.statusFlags |= STATUS_OVERRANGE;
       if (this.nInFrame === 0) this.frameT = t;
       this.frame[this.nInFrame] = raw;

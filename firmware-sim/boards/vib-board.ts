@@ -82,8 +82,9 @@ export class VibBoard extends Board {
       if (++this.sub < this.dec) continue;
       this.sub = 0;
       const base = this.nInFrame * 3;
+      const dead = this.sensorFault(t);
       for (let a = 0; a < 3; a++) {
-        const raw = quantizeG(this.sum[a] / this.dec);
+        const raw = dead ? 0 : quantizeG(this.sum[a] / this.dec);
         if (raw === 32767 || raw === -32768) this.statusFlags |= STATUS_OVERRANGE;
         this.frame[base + a] = raw;
       }

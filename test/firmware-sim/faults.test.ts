@@ -14,6 +14,7 @@ describe("faults", () => {
       resets: [{ board: "run", atS: 5 }, { board: "vib", atS: 7 }],
       silences: [{ board: "vib", atS: 9, forS: 1 }],
       saturations: [{ board: "vib", atS: 3, forS: 0.2 }, { board: "run", atS: 12, forS: 0.3 }],
+      sensorFaults: [{ board: "run", atS: 14, forS: 0.5 }],
     },
   });
   const d = collect(sim);
@@ -74,6 +75,17 @@ describe("faults", () => {
     expect(ofType(run, "STATUS").filter((x) => x.flags & 1).length).toBeGreaterThanOrEqual(1);
     const t3 = (at(3) + 2 ** 32) % 2 ** 32;
     for (const f of vs) expect((f.t_us - t3 + 2 ** 32) % 2 ** 32).toBeLessThan(210_000);
+  });
+
+  it("sensor fault: zeros from the probe and STATUS bit 1, only then", () => {
+    const st = ofType(run, "STATUS");
+    const faulty = st.filter((x) => x.flags & 2);
+    expect(faulty.length).toBeGreaterThanOrEqual(1);
+    expect(faulty.length).toBeLessThanOrEqual(2);
+    expect(ofType(vib, "STATUS").every((x) => (x.flags & 2) === 0)).toBe(true);
+    const zeros = ofType(run, "SAMPLES").filter((f) => Array.from(f.raw).every((r) => r === 0));
+    expect(zeros.length).toBeGreaterThanOrEqual(23);
+    expect(zeros.length).toBeLessThanOrEqual(26);
   });
 
   it("corrupted bytes and lost chunks: bad frames and seq gaps, every other frame still decodes", () => {
