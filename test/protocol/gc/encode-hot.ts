@@ -5,6 +5,8 @@ import { MAX_FRAME_BYTES, encodeFrame, encodeFrameInto, encodeSamplesInto } from
 import type { IndexFrame, SamplesFrame, StatusFrame } from "../../../src/protocol/frames.ts";
 
 const FRAMES = 200_000;
+/** The control allocates two arrays a frame: fewer frames are plenty to see GC. */
+const CONTROL_FRAMES = 40_000;
 
 export default async function prepare(args: string[]): Promise<() => void> {
   const mode = args[0] ?? "into";
@@ -42,6 +44,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
     }
   };
   loop(5000);
-  console.log(`encoding ${FRAMES} frames`);
-  return () => loop(FRAMES);
+  const frames = mode === "fresh" ? CONTROL_FRAMES : FRAMES;
+  console.log(`encoding ${frames} frames`);
+  return () => loop(frames);
 }
