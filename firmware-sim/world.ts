@@ -93,11 +93,13 @@ export class World {
   }
 
   private beginJob(): void {
-    this.job = this.source(this.ordinal);
-    if (!this.job) {
+    const next = this.source(this.ordinal);
+    if (!next) {
+      // The last car stays on the lathe (gravity, probe) through the final tail; nothing restarts.
       this.tFinish = this.t + FINAL_TAIL_US;
       return;
     }
+    this.job = next;
     const c = this.job.causes;
     this.speed = new SpeedProfile(new Rng(mixSeed(this.seed, this.ordinal, 6)), c.rpmSetPoint, c.rpmJitter);
     this.tSpinUp = this.t + this.job.plan.idleStoppedS * 1e6;
@@ -139,7 +141,7 @@ export class World {
     switch (this.mode) {
       case "stopped":
         this.omegaNow = 0;
-        if (this.job && t >= this.tSpinUp) {
+        if (this.job && this.tFinish === Infinity && t >= this.tSpinUp) {
           this.mode = "up";
           this.modeT = t;
           this.rpmOn = true;

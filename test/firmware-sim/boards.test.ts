@@ -43,6 +43,16 @@ describe("simulated boards follow the datasheet", () => {
     expect(maxAbs).toBeLessThanOrEqual(4103);
   });
 
+  it("the accelerometer feels 1 g of gravity from power-up to the last frame", () => {
+    const vs = ofType(vib, "SAMPLES");
+    for (const part of [vs.slice(0, 30), vs.slice(-30)]) {
+      const m = [0, 0, 0];
+      let n = 0;
+      for (const f of part) for (let k = 0; k < f.n; k++, n++) for (let a = 0; a < 3; a++) m[a] += f.raw[k * 3 + a] * 0.0039;
+      expect(Math.hypot(m[0] / n, m[1] / n, m[2] / n)).toBeCloseTo(1, 1);
+    }
+  });
+
   it("STATUS once a second from each board; LATHE at least once a second", () => {
     for (const frames of [vib, run]) {
       const st = ofType(frames, "STATUS");
