@@ -37,3 +37,26 @@ export function inWindow(list: TimedFault[] | undefined, board: BoardName, simUs
   }
   return false;
 }
+
+const TIMED = ["resets", "silences", "saturations", "sensorFaults", "vanishes"] as const;
+
+/** Throws a TypeError naming the first bad field of a fault plan (e.g. one read from JSON). */
+export function checkFaultPlan(plan: FaultPlan): void {
+  for (const key of ["corruptFrameP", "loseChunkP"] as const) {
+    const p = plan[key];
+    if (p !== undefined && !(typeof p === "number" && p >= 0 && p <= 1)) throw new TypeError(`faults.${key} must be a probability 0..1, got ${JSON.stringify(p)}`);
+  }
+  if (plan.lineBoards !== undefined && !(Array.isArray(plan.lineBoards) && plan.lineBoards.every((b) => b === "vib" || b === "run"))) {
+    throw new TypeError(`faults.lineBoards must list "vib" / "run", got ${JSON.stringify(plan.lineBoards)}`);
+  }
+  for (const key of TIMED) {
+    const list: unknown = plan[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new TypeError(`faults.${key} must be a list, got ${JSON.stringify(list)}`);
+    (list as TimedFault[]).forEach((f, i) => {
+      if (f.board !== "vib" && f.board !== "run") throw new TypeError(`faults.${key}[${i}].board must be "vib" or "run", got ${JSON.stringify(f.board)}`);
+      if (!(typeof f.atS === "number" && f.atS >= 0)) throw new TypeError(`faults.${key}[${i}].atS must be seconds ≥ 0, got ${JSON.stringify(f.atS)}`);
+      if (f.forS !== undefined && !(typeof f.forS === "number" && f.forS >= 0)) throw new TypeError(`faults.${key}[${i}].forS must be seconds ≥ 0, got ${JSON.stringify(f.forS)}`);
+    });
+  }
+}

@@ -12,7 +12,7 @@
 import { VibBoard } from "./boards/vib-board.ts";
 import { RunBoard } from "./boards/run-board.ts";
 import type { Board } from "./boards/board.ts";
-import type { BoardName, FaultPlan } from "./faults.ts";
+import { checkFaultPlan, type BoardName, type FaultPlan } from "./faults.ts";
 import { makeLabel, type Label, type LabelBasis } from "./labels.ts";
 import { mixSeed, Rng } from "./random.ts";
 import { Fleet, getScenario, type Scenario } from "./scenarios.ts";
@@ -26,7 +26,7 @@ export interface SimOptions {
   jobs?: number;
   /** Seed of everything; default 1. Same options and seed → identical bytes. */
   seed?: number;
-  /** Board time per produced block, ms (multiple of 0.1); default 10. */
+  /** Board time per produced block, ms (a multiple of 0.5: the world's step); default 10. */
   blockMs?: number;
   /** Board clock (u32 µs) at power-up; near 2^32 to test the wrap; default 0. */
   clockStartUs?: number;
@@ -84,6 +84,7 @@ export class Simulator {
       throw new RangeError(`sim: clockStartUs must be a u32, got ${opts.clockStartUs}`);
     }
     this.faults = opts.faults ?? {};
+    checkFaultPlan(this.faults);
     this.keepRevs = opts.keepRevolutions ?? true;
     const planOverrides = {
       ...(opts.realLengthCut ? { realLengthCut: true } : {}),

@@ -106,4 +106,11 @@ describe("faults", () => {
     for (const f of r) if (cleanBySeq.get(f.seq) === JSON.stringify(f)) same++;
     expect(same).toBeGreaterThan(r.length * 0.9);
   });
+
+  it("a bad fault plan is refused with the field named", () => {
+    expect(() => new Simulator({ faults: { resets: [{ board: "xyz" as "vib", atS: 1 }] } })).toThrow(/faults\.resets\[0\]\.board/);
+    expect(() => new Simulator({ faults: { corruptFrameP: 2 } })).toThrow(/faults\.corruptFrameP/);
+    expect(() => new Simulator({ faults: { silences: [{ board: "run", atS: -1 }] } })).toThrow(/faults\.silences\[0\]\.atS/);
+    expect(() => new Simulator({ blockMs: 0.3 })).toThrow(/multiple of 500/);
+  });
 });
