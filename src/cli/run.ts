@@ -68,7 +68,14 @@ export async function runRun(argv: string[]): Promise<number> {
     process.stderr.write(`edgeprop run: --status-ms must be ≥ 50, got '${args["status-ms"]}'\n`);
     return 2;
   }
-  if (args.capture !== undefined) await mkdir(args.capture, { recursive: true });
+  if (args.capture !== undefined) {
+    try {
+      await mkdir(args.capture, { recursive: true });
+    } catch (err) {
+      process.stderr.write(`edgeprop run: cannot create the capture directory: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
 
   const tty = process.stdout.isTTY === true;
   let statusShown = false;

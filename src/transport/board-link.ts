@@ -73,6 +73,8 @@ export class BoardLink implements BoardEndpoint {
   private retryTimer: TimerHandle | undefined;
   private ownerClosed = true;
   private lostAt = 0;
+  /** The port being closed after a loss; a reopen waits for it. */
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BoardLinkOptions) {
     this.path = options.path;
@@ -152,6 +154,7 @@ export class BoardLink implements BoardEndpoint {
   /** Opens the port and identifies the board; on failure the port is closed again and this rejects. */
   private async connect(isRetry: boolean): Promise<HelloFrame> {
     this.stateValue = "opening";
+    await this.closing;
     const port = await this.openPort();
     if (this.ownerClosed) {
       await this.closePort();
@@ -271,7 +274,7 @@ export class BoardLink implements BoardEndpoint {
     const wasUp = this.stateValue === "ready";
     this.watchdog.stop();
     this.channel.fail(reason);
-    void this.closePort();
+    this.closing = this.closePort();
     if (!wasUp) return; // a failing connect() handles its own retry
     this.lostAt = this.timers.now();
     if (this.options.reconnect === false) {
