@@ -54,6 +54,10 @@ export class AccelModel {
   private readonly chatter = new Resonator();
   private readonly structure = new Resonator();
   private tunedFor: Job | null = null;
+  /** Per-job constants (set when the job changes). */
+  private chatterRms = 0;
+  private gain = 0;
+  private loose = 0;
   private prevPhi = 0;
   private readonly wob = { c: 0, s: 0 };
 
@@ -74,6 +78,9 @@ export class AccelModel {
       if (this.tunedFor !== job) {
         this.chatter.tune(c.chatterHz, 0.02, VIB_INTERNAL_HZ);
         this.structure.tune(c.structureHz, 0.05, VIB_INTERNAL_HZ);
+        this.chatterRms = chatterG(c);
+        this.gain = forceGain(c);
+        this.loose = Math.min(2, c.looseWanderUm / 5);
         this.tunedFor = job;
       }
       ax = c.gravity[0];
@@ -90,8 +97,8 @@ export class AccelModel {
         ay += mesh;
         az += 0.5 * mesh;
         sigma = hyp(sigma, 0.006 * rel);
-        if (c.looseWanderUm > 0) {
-          const loose = Math.min(2, c.looseWanderUm / 5);
+        if (this.loose > 0) {
+          const loose = this.loose;
           ax += 0.02 * loose * Math.sin(2 * Math.PI * 17 * tS);
           if (rng.next() < (6 * loose) / VIB_INTERNAL_HZ) impulse += 0.4 * loose * rng.normal();
         }
@@ -100,12 +107,12 @@ export class AccelModel {
           job.wobbleAt(ctx.phi, this.wob);
           const r = surfaceRunoutAt(surf, theta) + this.wob.c * Math.cos(theta) + this.wob.s * Math.sin(theta);
           const t = surf.thickness.at(theta);
-          const g = forceGain(c);
+          const g = this.gain;
           ay += g * t;
           ax += 0.35 * g * t;
           az += 0.5 * g * (2 * r - t);
           sigma = hyp(sigma, 0.02);
-          chatterDrive = chatterG(c) * (1 + 0.01 * Math.abs(t + r));
+          chatterDrive = this.chatterRms * (1 + 0.01 * Math.abs(t + r));
           if (c.rust > 0 && ctx.toolMm < RUST_BAND_MM) sigma = hyp(sigma, c.rust * 0.15 * (1 - ctx.toolMm / RUST_BAND_MM));
           for (let i = 0; i < c.hardSpots.length; i++) {
             const h = c.hardSpots[i];
