@@ -1,6 +1,7 @@
 // GC child script: BoardLink.receive() (watchdog kick, capture staging, decoding) over a realistic
-// VIB stream in 1 KiB chunks. With "alloc" it also keeps a copy of every chunk, which must show GC.
-import { mkdtempSync } from "node:fs";
+// VIB stream in 1 KiB chunks. With "alloc" it also keeps copies of every chunk (a byte copy and a
+// small JS array), which must show GC.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeFrame, type Frame } from "../../../src/protocol/index.ts";
@@ -27,7 +28,9 @@ export default async function prepare(args: string[]): Promise<() => void> {
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < stream.length; i += 1024) chunks.push(stream.subarray(i, i + 1024));
   const rounds = 400; // 400 × ~85 KB ≈ 34 MB through the receive path
-  const capture = await CaptureWriter.open(join(mkdtempSync(join(tmpdir(), "edgeprop-gc-")), "vib.bin"), {
+  const dir = mkdtempSync(join(tmpdir(), "edgeprop-gc-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const capture = await CaptureWriter.open(join(dir, "vib.bin"), {
     bufferBytes: rounds * stream.length + 1,
     flushIntervalMs: 3_600_000,
     timers,
@@ -39,7 +42,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
     for (let r = 1; r < rounds; r++) {
       for (let i = 0; i < chunks.length; i++) {
         link.receive(chunks[i]);
-        if (allocate) kept.push(chunks[i].slice());
+        if (allocate) kept.push(chunks[i].slice(), Array.from(chunks[i].subarray(0, 64)));
       }
     }
     if (link.decoder.counters.samples === 0) throw new Error("nothing decoded");
