@@ -98,4 +98,19 @@ describe("BoardSet", () => {
       `${vib.path} was given as --run but its HELLO says VIB; using it as vib`,
     ]);
   });
+
+  it("a discovered board that comes back under another port name is given up on its old port and found again", async () => {
+    const ports = ["/dev/ttyACM0"];
+    const first = new ScriptedBoard("/dev/ttyACM0", { kind: 1, serialNo: 77 });
+    const again = new ScriptedBoard("/dev/ttyACM1", { kind: 1, serialNo: 77 });
+    set = makeSet([first, again], () => ports, { rediscoverAfterMs: 300 });
+    set.start();
+    await until(() => set!.links.get("vib")?.state === "ready");
+    first.unplug();
+    ports.splice(0, 1, "/dev/ttyACM1"); // re-enumerated as ttyACM1
+    await until(() => events.some((e) => e.type === "given-up"));
+    await until(() => set!.links.get("vib")?.path === "/dev/ttyACM1" && set!.links.get("vib")?.state === "ready");
+    expect(events.find((e) => e.type === "given-up")!.message).toMatch(/^vib: \/dev\/ttyACM0 gone for \d+ s; looking for the board on other ports$/);
+    expect(first.open).toBe(false);
+  });
 });

@@ -37,7 +37,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
   });
   const link = new BoardLink({ path: "/dev/null-board", capture, silenceMs: 3_600_000, timers });
   for (const c of chunks) link.receive(c); // warm-up: JIT and the decoder's first-frame paths
-  const kept: Uint8Array[] = [];
+  const kept: unknown[] = [];
   return () => {
     for (let r = 1; r < rounds; r++) {
       for (let i = 0; i < chunks.length; i++) {
