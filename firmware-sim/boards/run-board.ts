@@ -32,6 +32,8 @@ export class RunBoard extends Board {
   private frameT = 0;
   private lastMarkUs = -1;
   private latheNext = 0;
+  /** Sim µs of the LATHE frame a (re)booted board sends with its current state; −1 once sent. */
+  private bootLathe = -1;
   private readonly ctx: SampleContext = { phi: 0, omega: 0, state: 0, job: null, cut: -1, toolMm: 0 };
 
   constructor(serialNo: number, clockStartUs: number, faults: FaultPlan, private readonly noiseRng: Rng, lineRng: Rng) {
@@ -52,7 +54,6 @@ export class RunBoard extends Board {
     this.latheNext = simUs + 1_000_000;
     this.bootLathe = simUs + 20;
   }
-  private bootLathe = -1;
 
   protected rateChanged(): void {
     this.nInFrame = 0;

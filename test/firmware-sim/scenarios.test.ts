@@ -90,6 +90,34 @@ describe("scenarios", () => {
     expect(good.spiky).toBeLessThanOrEqual(good.revs / 4);
   });
 
+  it("rust: broadband noise early in the cut (the rust lip at the edge), not later", () => {
+    const earlyOverLate = (scenario: string) => {
+      const sim = new Simulator({ scenario, jobs: 1, seed: 6 });
+      const d = collect(sim);
+      const lathe = ofType(d.frames.run, "LATHE");
+      const a = lathe.find((l) => l.state === 2)!.t_us;
+      const b = lathe.find((l) => l.state === 3)!.t_us;
+      const x = samplesOf(d.frames.vib, 0, 3200);
+      // High-passed (first difference) rms of the radial axis in a window.
+      const hf = (from: number, to: number) => {
+        let ss = 0;
+        let n = 0;
+        for (let k = 1; k < x.t.length; k++) {
+          if (x.t[k] < from || x.t[k] >= to) continue;
+          ss += ((x.v[k] - x.v[k - 1]) * 0.0039) ** 2;
+          n++;
+        }
+        return Math.sqrt(ss / n);
+      };
+      return { ratio: hf(a, a + 500_000) / hf(b - 3_000_000, b), rust: (sim.jobs[0].causes as { rust: number }).rust };
+    };
+    const rusty = earlyOverLate("rusty");
+    const good = earlyOverLate("good");
+    expect(rusty.rust).toBeGreaterThan(0.4);
+    expect(rusty.ratio).toBeGreaterThan(2);
+    expect(good.ratio).toBeLessThan(1.3);
+  });
+
   it("fleet-shift: the car population changes half way (softer mounts, more rust and DTV)", () => {
     const fleet = new Fleet(scenarios["fleet-shift"], 400, 1);
     const jobs = Array.from({ length: 400 }, (_, i) => fleet.next(i + 1)!);
