@@ -3,6 +3,7 @@
 // allocates nothing; a full buffer, the flush interval, and close() each write the staged bytes out.
 // A write error is reported once through `onError`, capture stops, and the caller's link runs on.
 import { promises as fs } from "node:fs";
+import { TransportError } from "./errors.ts";
 import { realTimers, type TimerHandle, type Timers } from "./timers.ts";
 
 export interface CaptureWriterOptions {
@@ -21,13 +22,12 @@ export interface CaptureFile {
   close(): Promise<void>;
 }
 
-export class CaptureError extends Error {
-  readonly code = "EP_ERR_CAPTURE";
+export class CaptureError extends TransportError {
   constructor(
     readonly path: string,
     cause: Error,
   ) {
-    super(`capture ${path}: ${cause.message}`, { cause });
+    super("EP_ERR_CAPTURE", `capture ${path}: ${cause.message}`, { cause });
   }
 }
 

@@ -9,6 +9,8 @@ export const TransportErrorCode = {
   EP_ERR_PORT_OPEN: "EP_ERR_PORT_OPEN",
   /** No HELLO came from a port, even after PING. */
   EP_ERR_NO_HELLO: "EP_ERR_NO_HELLO",
+  /** A capture file could not be opened or written (capture stops; the board stays connected). */
+  EP_ERR_CAPTURE: "EP_ERR_CAPTURE",
   /** A capture file could not be read. */
   EP_ERR_CAPTURE_READ: "EP_ERR_CAPTURE_READ",
 } as const;
