@@ -9,3 +9,6 @@ export { CoreError, CoreErrorCodes, type CoreErrorCode } from "./errors.ts";
 export type { Kernels, KernelProvider, Precision } from "./kernels/types.ts";
 export { registerKernelProvider, kernelProviderNames } from "./kernels/registry.ts";
 export { Rng } from "./rng.ts";
+export { createRecurrentNetwork, RecurrentNetwork } from "./recurrent.ts";
+export type { RecurrentSpec, Truncation } from "./recurrent-spec.ts";
+export { saveRecurrentModel, loadRecurrentModel, type RecurrentLoadOptions } from "./recurrent-file.ts";

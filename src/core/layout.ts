@@ -5,9 +5,12 @@
 //   params   all layers contiguous; per layer weights [unit][input] row-major, then biases [unit]
 //   grads    same layout as params
 //   state    optimizer state, same layout as params: sgd+momentum: velocity; adam: m then v (two regions)
+//   norm     only with batch-normalised layers: per such layer running mean [units], running variance [units]
 //   x        input staging [batch][inputs]  (= the activations of "layer 0")
 //   t        target staging [batch][outputs]
 //   per layer l: z (pre-activations), a (activations), dz (deltas), each [batch][units]
+//            batch-normalised layers add zn (γ·ẑ+β, what the activation reads) and xhat (ẑ), each
+//            [batch][units], then mean and invstd of the last batch, each [units]
 //   scratch  SCRATCH_SLOTS elements for kernel results (e.g. sumSquares)
 //   stats    STATS_DOUBLES float64 slots whatever the precision (loss, penalty, last loss, and the
 //            real-valued kernel parameters of the *At kernel methods), at byte offset statsByte
@@ -33,6 +36,18 @@ export interface LayerLayout {
   z: number;
   a: number;
   dz: number;
+  /** Batch norm only (all −1 otherwise, and zn = z): γ, β and their gradients (in params/grads,
+   *  after the biases), the normalised output zn, ẑ, the batch mean and 1/√(σ²+ε), running stats. */
+  gamma: number;
+  beta: number;
+  dgamma: number;
+  dbeta: number;
+  zn: number;
+  xhat: number;
+  mean: number;
+  invstd: number;
+  runMean: number;
+  runVar: number;
 }
 
 export interface Layout {
@@ -43,6 +58,9 @@ export interface Layout {
   grads: number;
   /** Optimizer state regions (0, 1 or 2 of them), each paramCount long. */
   state: number[];
+  /** Running statistics of all batch-normalised layers (−1 when none), normCount elements. */
+  norm: number;
+  normCount: number;
   x: number;
   t: number;
   scratch: number;
@@ -65,7 +83,7 @@ export function paramCountOf(spec: Pick<ResolvedSpec, "inputs" | "layers">): num
   let n = 0;
   let nIn = spec.inputs;
   for (const l of spec.layers) {
-    n += l.units * nIn + l.units;
+    n += l.units * nIn + l.units + (l.batchNorm ? 2 * l.units : 0);
     nIn = l.units;
   }
   return n;
@@ -84,6 +102,8 @@ export function planLayout(spec: ResolvedSpec): Layout {
   const grads = region(paramCount);
   const state: number[] = [];
   for (let i = 0; i < optimizerStateSlots(spec); i++) state.push(region(paramCount));
+  const normCount = spec.layers.reduce((n, l) => n + (l.batchNorm ? 2 * l.units : 0), 0);
+  const norm = normCount > 0 ? region(normCount) : -1;
   const batch = spec.batchSize;
   const outputs = spec.layers[spec.layers.length - 1].units;
   const x = region(batch * spec.inputs);
@@ -92,13 +112,29 @@ export function planLayout(spec: ResolvedSpec): Layout {
   let nIn = spec.inputs;
   let p = 0;
   let input = x;
+  let normAt = norm;
   for (const l of spec.layers) {
     const nOut = l.units;
     const z = region(batch * nOut);
     const a = region(batch * nOut);
     const dz = region(batch * nOut);
-    layers.push({ nIn, nOut, w: params + p, b: params + p + nOut * nIn, dw: grads + p, db: grads + p + nOut * nIn, in: input, z, a, dz });
-    p += nOut * nIn + nOut;
+    const bn = l.batchNorm === true;
+    const g = p + nOut * nIn + nOut; // γ then β, after the biases
+    layers.push({
+      nIn, nOut, w: params + p, b: params + p + nOut * nIn, dw: grads + p, db: grads + p + nOut * nIn, in: input, z, a, dz,
+      gamma: bn ? params + g : -1,
+      beta: bn ? params + g + nOut : -1,
+      dgamma: bn ? grads + g : -1,
+      dbeta: bn ? grads + g + nOut : -1,
+      zn: bn ? region(batch * nOut) : z,
+      xhat: bn ? region(batch * nOut) : -1,
+      mean: bn ? region(nOut) : -1,
+      invstd: bn ? region(nOut) : -1,
+      runMean: bn ? normAt : -1,
+      runVar: bn ? normAt + nOut : -1,
+    });
+    if (bn) normAt += 2 * nOut;
+    p += nOut * nIn + nOut + (bn ? 2 * nOut : 0);
     nIn = nOut;
     input = a;
   }
@@ -111,6 +147,8 @@ export function planLayout(spec: ResolvedSpec): Layout {
     params,
     grads,
     state,
+    norm,
+    normCount,
     x,
     t,
     scratch,

@@ -5,7 +5,7 @@ import { basename, dirname, join } from "node:path";
 import { CoreErrorCodes } from "./errors.ts";
 import type { Precision } from "./kernels/types.ts";
 import { optimizerStateSlots, paramCountOf } from "./layout.ts";
-import { decodeModel, encodeModel, modelError as fail } from "./model-format.ts";
+import { type ParsedModel, decodeF64Section, decodeModel, encodeModel, modelError as fail } from "./model-format.ts";
 import { Network } from "./network.ts";
 import { resolveSpec } from "./spec.ts";
 
@@ -30,7 +30,11 @@ export interface LoadedModel {
 }
 
 export function saveModel(net: Network, path: string, options: SaveOptions = {}): void {
-  const bytes = encodeModel(net, options.sections);
+  writeModelBytes(encodeModel(net, options.sections), path);
+}
+
+/** Writes encoded model bytes atomically: temp file in the same folder, fsync, rename, fsync of the folder. */
+export function writeModelBytes(bytes: Uint8Array, path: string): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
@@ -54,14 +58,23 @@ export function saveModel(net: Network, path: string, options: SaveOptions = {})
   }
 }
 
-export function loadModelFile(path: string, options: LoadOptions = {}): LoadedModel {
+/** Reads and decodes a model file (all container checks), whatever model kind it holds. */
+export function readModelFile(path: string): ParsedModel {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw fail(CoreErrorCodes.MODEL_IO, path, `cannot read: ${(e as Error).message}`);
   }
-  const parsed = decodeModel(bytes, path);
+  return decodeModel(bytes, path);
+}
+
+export function loadModelFile(path: string, options: LoadOptions = {}): LoadedModel {
+  const parsed = readModelFile(path);
+  const kind = (parsed.spec as { kind?: unknown }).kind;
+  if (kind !== undefined) {
+    throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `holds a ${String(kind)} model; load it with its own loader (e.g. loadRecurrentModel)`);
+  }
   let resolved;
   try {
     resolved = resolveSpec({
@@ -81,7 +94,14 @@ export function loadModelFile(path: string, options: LoadOptions = {}): LoadedMo
   if (parsed.state.length !== slots || parsed.state.some((s) => s.length !== expected)) {
     throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `optimizer state has ${parsed.state.length} slot(s), the spec needs ${slots} of ${expected} values`);
   }
+  const normCount = resolved.layers.reduce((n, l) => n + (l.batchNorm ? 2 * l.units : 0), 0);
+  const norm = parsed.reserved.get("batchnorm");
+  const normValues = norm ? decodeF64Section(norm) : null;
+  if (normCount > 0 && (normValues === null || normValues.length !== normCount)) {
+    throw fail(CoreErrorCodes.MODEL_MISMATCH, path, `batch-norm running statistics: the spec needs ${normCount} values, the file has ${normValues ? normValues.length : "none"}`);
+  }
   const network = new Network(resolved);
+  if (normValues && normCount > 0) network.normState.set(normValues);
   network.params.set(parsed.params);
   parsed.state.forEach((s, i) => network.optimizerState[i].set(s));
   network.steps = parsed.steps;

@@ -16,6 +16,10 @@
 //   "spec"      UTF-8 JSON of the network spec (no host-specific choices such as kernels)
 //   "params"    u8 precision (0 f64, 1 f32), 3 bytes 0, u32 count, count values
 //   "optimizer" f64 step count, u32 slots, u32 count per slot, u8 precision, 3 bytes 0, slots×count values
+//   "batchnorm" only for networks with batch-normalised layers: u32 count, count f64 values (the
+//               running means and variances, Network.normState)
+// Other model kinds reuse the container with their own spec JSON ("kind" names them, see
+// recurrent-file.ts) and may add reserved sections of their own (OPTIONAL_SECTIONS).
 // Any other name is an extension section (e.g. normalisation data added by later issues): saved
 // from SaveOptions.sections, returned by loadModelFile, skipped by loadModel.
 import { crc32 } from "./crc32.ts";
@@ -27,6 +31,9 @@ import { type NetworkSpec, specForFile } from "./spec.ts";
 export const MAGIC = "EPNN";
 export const FORMAT_VERSION = 1;
 const CORE_SECTIONS = ["spec", "params", "optimizer"];
+/** Reserved names the core writes only when a model needs them; never passed on as extensions. */
+export const OPTIONAL_SECTIONS = ["batchnorm", "recurrent-state"];
+const RESERVED = [...CORE_SECTIONS, ...OPTIONAL_SECTIONS];
 const HEADER_BYTES = 20;
 
 export function modelError(code: CoreErrorCode, path: string, reason: string): CoreError {
@@ -72,23 +79,66 @@ function section(w: Writer, name: string, fill: (s: Writer) => void): void {
   w.bytes(s.finish());
 }
 
-/** Extension sections: any name but the core ones, 1..255 bytes long. */
+/** What the container holds of a model: its spec JSON, parameters, optimizer state and any
+ *  reserved optional sections (already encoded). */
+export interface ModelParts {
+  spec: unknown;
+  precision: Precision;
+  params: ArrayLike<number>;
+  steps: number;
+  optimizerState: ArrayLike<number>[];
+  reserved?: Record<string, Uint8Array>;
+}
+
+/** Values as a reserved section: u32 count, then count f64. */
+export function encodeF64Section(values: ArrayLike<number>): Uint8Array {
+  const w = new Writer();
+  w.u32(values.length);
+  w.values(values, "f64");
+  return w.finish().slice();
+}
+
+/** Reverse of encodeF64Section; null when the section is malformed. */
+export function decodeF64Section(data: Uint8Array): Float64Array | null {
+  if (data.length < 4) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const count = view.getUint32(0, true);
+  if (data.length !== 4 + count * 8) return null;
+  return readValues(view, 4, count, "f64");
+}
+
+/** Extension sections: any name but the reserved ones, 1..255 bytes long. */
 export function encodeModel(net: Network, sections: Record<string, Uint8Array> = {}): Uint8Array {
+  return encodeParts(
+    {
+      spec: specForFile(net.spec),
+      precision: net.spec.precision,
+      params: net.params,
+      steps: net.steps,
+      optimizerState: net.optimizerState,
+      reserved: net.normState.length > 0 ? { batchnorm: encodeF64Section(net.normState) } : {},
+    },
+    sections,
+  );
+}
+
+export function encodeParts(net: ModelParts, sections: Record<string, Uint8Array> = {}): Uint8Array {
   const extra = Object.entries(sections);
   for (const [name] of extra) {
-    if (CORE_SECTIONS.includes(name) || name.length === 0 || name.length > 255) {
+    if (RESERVED.includes(name) || name.length === 0 || name.length > 255) {
       throw new CoreError(CoreErrorCodes.MODEL_IO, `section name "${name}" is reserved or invalid`, { section: name });
     }
   }
-  const precision = net.spec.precision;
+  const reserved = Object.entries(net.reserved ?? {});
+  const precision = net.precision;
   const w = new Writer();
   w.bytes(new TextEncoder().encode(MAGIC));
   w.u16(FORMAT_VERSION);
   w.u16(0);
   w.u32(0); // total length, patched below
   w.u32(0); // header checksum, patched below
-  w.u32(CORE_SECTIONS.length + extra.length);
-  section(w, "spec", (s) => s.bytes(new TextEncoder().encode(JSON.stringify(specForFile(net.spec)))));
+  w.u32(CORE_SECTIONS.length + reserved.length + extra.length);
+  section(w, "spec", (s) => s.bytes(new TextEncoder().encode(JSON.stringify(net.spec))));
   section(w, "params", (s) => {
     s.u8(precision === "f64" ? 0 : 1);
     s.u8(0); s.u8(0); s.u8(0);
@@ -103,7 +153,7 @@ export function encodeModel(net: Network, sections: Record<string, Uint8Array> =
     s.u8(0); s.u8(0); s.u8(0);
     for (const st of net.optimizerState) s.values(st, precision);
   });
-  for (const [name, data] of extra) section(w, name, (s) => s.bytes(data));
+  for (const [name, data] of [...reserved, ...extra]) section(w, name, (s) => s.bytes(data));
   const body = w.finish();
   const out = new Uint8Array(body.length + 4);
   out.set(body);
@@ -122,6 +172,8 @@ export interface ParsedModel {
   steps: number;
   state: Float64Array[];
   sections: Map<string, Uint8Array>;
+  /** Reserved optional sections present in the file (OPTIONAL_SECTIONS). */
+  reserved: Map<string, Uint8Array>;
 }
 
 function readValues(view: DataView, at: number, count: number, precision: Precision): Float64Array {
@@ -214,8 +266,12 @@ export function decodeModel(bytes: Uint8Array, path: string): ParsedModel {
   const state: Float64Array[] = [];
   for (let s = 0; s < slots; s++) state.push(readValues(ov, 20 + s * perSlot * oSize, perSlot, oPrecision));
   const sections = new Map<string, Uint8Array>();
-  for (const [name, data] of raw) if (!CORE_SECTIONS.includes(name)) sections.set(name, data.slice());
-  return { spec, precision, params: readValues(pv, 8, paramCount, precision), steps, state, sections };
+  const reserved = new Map<string, Uint8Array>();
+  for (const [name, data] of raw) {
+    if (OPTIONAL_SECTIONS.includes(name)) reserved.set(name, data.slice());
+    else if (!CORE_SECTIONS.includes(name)) sections.set(name, data.slice());
+  }
+  return { spec, precision, params: readValues(pv, 8, paramCount, precision), steps, state, sections, reserved };
 }
 
 /** Loads a model and its extension sections. Throws CoreError (EP_ERR_CORE_MODEL_*) naming the file and reason. */

@@ -1,6 +1,7 @@
 // A network: one arena, views into it, and the four hot methods (forward, loss, gradient, train).
 // Everything is allocated in the constructor; the hot methods index into the arena, call kernels,
 // never throw and never allocate. Bad input is refused at the boundary and counted.
+import { bnBackwardInfer, bnBackwardTrain, bnForwardInfer, bnForwardTrain, bnUpdateRunning } from "./batchnorm.ts";
 import { CoreError, CoreErrorCodes } from "./errors.ts";
 import { initParams } from "./init.ts";
 import { createKernels } from "./kernels/registry.ts";
@@ -51,6 +52,9 @@ export class Network {
   readonly optimizerState: Real[];
   /** Outputs of the last forward/loss/gradient/train, [batch][outputs]. */
   readonly output: Real;
+  /** Running statistics of the batch-normalised layers, per such layer mean [units] then variance
+   *  [units] (empty without batch norm). Saved in model files; writable. */
+  readonly normState: Real;
   /** Exact bytes of the laid-out arena (all regions, 16-byte aligned). */
   readonly bytes: number;
   readonly kernelName: string;
@@ -80,6 +84,7 @@ export class Network {
   /** Whether the kernels offer the *At forms (decided at build; see kernels/types.ts). */
   private readonly slotKernels: boolean;
   private readonly acts: Int32Array;
+  private readonly hasNorm: boolean;
   private readonly softmaxOut: boolean;
   private readonly lossCode: number;
   private readonly fusedDelta: boolean;
@@ -112,6 +117,8 @@ export class Network {
     this.optimizerState = layout.state.map((o) => view(o, layout.paramCount));
     const last = layout.layers[layout.layers.length - 1];
     this.output = view(last.a, spec.batchSize * last.nOut);
+    this.normState = layout.norm >= 0 ? view(layout.norm, layout.normCount) : this.arena.subarray(0, 0);
+    this.hasNorm = layout.norm >= 0;
     this.stats = new Float64Array(this.memory.buffer, layout.statsByte, STATS_DOUBLES);
     this.statsIndex = layout.statsByte / 8;
     this.stats[STAT_LAST_LOSS] = NaN;
@@ -142,7 +149,7 @@ export class Network {
       this.output.fill(NaN);
       return this.output;
     }
-    this.forwardStaged();
+    this.forwardStaged(false);
     return this.output;
   }
 
@@ -152,9 +159,9 @@ export class Network {
       this.refusedInputs++;
       return NaN;
     }
-    this.forwardStaged();
+    this.forwardStaged(true);
     const L = this.layout.layers[this.layout.layers.length - 1];
-    outputLoss(this.lossCode, this.arena, L.z, L.a, this.layout.t, -1, L.nOut, this.batchSize, this.stats, STAT_LOSS);
+    outputLoss(this.lossCode, this.arena, L.zn, L.a, this.layout.t, -1, L.nOut, this.batchSize, this.stats, STAT_LOSS);
     if (this.spec.weightDecay > 0) this.decay(false);
     return this.stats[STAT_LOSS] + (this.spec.weightDecay > 0 ? this.stats[STAT_PENALTY] : 0);
   }
@@ -166,7 +173,7 @@ export class Network {
       this.refusedInputs++;
       return NaN;
     }
-    this.forwardStaged();
+    this.forwardStaged(true);
     this.backwardStaged();
     return this.stats[STAT_LOSS];
   }
@@ -178,7 +185,7 @@ export class Network {
       this.refusedInputs++;
       return false;
     }
-    this.forwardStaged();
+    this.forwardStaged(true);
     this.backwardStaged();
     const loss = this.stats[STAT_LOSS];
     this.stats[STAT_LAST_LOSS] = loss;
@@ -201,6 +208,104 @@ export class Network {
       }
     }
     this.applyOptimizer();
+    if (this.hasNorm) this.updateRunningStats();
+    return true;
+  }
+
+  /**
+   * ∂loss/∂x for (x, target) into out ([batch][inputs], sample-major; the caller allocates it once,
+   * length ≥ batch·inputs), as forward sees the network (batch norm with running averages). Weight
+   * decay does not depend on x. Changes no parameter and no gradient. False (out untouched) when x
+   * or target is refused or out is too short. The loss itself: net.loss(x, target).
+   */
+  inputGradient(x: ArrayLike<number>, target: ArrayLike<number>, out: Real): boolean {
+    if (out.length < this.batchSize * this.inputs || !this.stage(x, target)) {
+      this.refusedInputs++;
+      return false;
+    }
+    this.forwardStaged(false);
+    const L = this.layout.layers[this.layout.layers.length - 1];
+    outputLoss(this.lossCode, this.arena, L.zn, L.a, this.layout.t, L.dz, L.nOut, this.batchSize, this.stats, STAT_LOSS);
+    if (!this.fusedDelta) this.k.activationBackward(this.acts[this.acts.length - 1], L.zn, L.a, L.dz, L.dz, L.nOut * this.batchSize);
+    this.backToInput(out, 0, this.batchSize * this.inputs);
+    return true;
+  }
+
+  /**
+   * Output Jacobian ∂y/∂x of the outputs as forward computes them, into out laid out
+   * [batch][outputs][inputs]: out[(s·outputs + k)·inputs + i] = ∂y[s][k]/∂x[s][i] (samples are
+   * independent at inference, so cross-sample entries are all zero and not stored). The caller
+   * allocates out once (length ≥ batch·outputs·inputs). One backward pass per output unit. Changes
+   * no parameter and no gradient. False (out untouched) when x is refused or out is too short.
+   */
+  jacobian(x: ArrayLike<number>, out: Real): boolean {
+    const batch = this.batchSize;
+    const nIn = this.inputs;
+    const nOut = this.outputs;
+    if (out.length < batch * nOut * nIn || !this.stage(x, null)) {
+      this.refusedInputs++;
+      return false;
+    }
+    this.forwardStaged(false);
+    const m = this.arena;
+    const L = this.layout.layers[this.layout.layers.length - 1];
+    for (let k = 0; k < nOut; k++) {
+      // dz of the last layer for the seed e_k: ∂y_k/∂zn_j per sample.
+      for (let s = 0; s < batch; s++) {
+        const row = s * nOut;
+        if (this.softmaxOut) {
+          const yk = m[L.a + row + k];
+          for (let j = 0; j < nOut; j++) m[L.dz + row + j] = yk * ((j === k ? 1 : 0) - m[L.a + row + j]);
+        } else {
+          for (let j = 0; j < nOut; j++) m[L.dz + row + j] = j === k ? 1 : 0;
+        }
+      }
+      if (!this.softmaxOut) this.k.activationBackward(this.acts[this.acts.length - 1], L.zn, L.a, L.dz, L.dz, nOut * batch);
+      this.backToInput(out, k * nIn, nOut * nIn);
+    }
+    return true;
+  }
+
+  /**
+   * From the last layer's dz (w.r.t. its zn) down to ∂/∂x, at inference (no parameter gradients),
+   * then copied to out[s·stride + at + i]. The input staging region receives ∂/∂x: x is no longer
+   * needed once the forward pass has run.
+   */
+  private backToInput(out: Real, at: number, stride: number): void {
+    const k = this.k;
+    const layers = this.layout.layers;
+    const batch = this.batchSize;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const C = layers[l];
+      if (C.gamma >= 0) bnBackwardInfer(this.arena, C, batch);
+      if (l > 0) {
+        const P = layers[l - 1];
+        k.denseBackInput(C.w, C.dz, P.dz, C.nOut, C.nIn, batch);
+        k.activationBackward(this.acts[l - 1], P.zn, P.a, P.dz, P.dz, P.nOut * batch);
+      } else {
+        k.denseBackInput(C.w, C.dz, this.layout.x, C.nOut, C.nIn, batch);
+      }
+    }
+    const m = this.arena;
+    const x = this.layout.x;
+    const nIn = this.inputs;
+    for (let s = 0; s < batch; s++) {
+      const o = s * stride + at;
+      for (let i = 0; i < nIn; i++) out[o + i] = m[x + s * nIn + i];
+    }
+  }
+
+  private updateRunningStats(): void {
+    const layers = this.layout.layers;
+    for (let l = 0; l < layers.length; l++) if (layers[l].gamma >= 0) bnUpdateRunning(this.arena, layers[l], this.batchSize);
+  }
+
+  /** Changes the optimizer's learning rate from the next step on (for schedules); lr finite and > 0,
+   *  else ignored (false). Not a hot method: call it between epochs. */
+  setLearningRate(lr: number): boolean {
+    if (!(lr > 0 && lr < Infinity)) return false;
+    this.spec.optimizer.learningRate = lr;
+    this.stats[STAT_OPT] = lr;
     return true;
   }
 
@@ -228,7 +333,8 @@ export class Network {
     return true;
   }
 
-  private forwardStaged(): void {
+  /** training: batch norm with the batch's statistics (else the running averages). */
+  private forwardStaged(training: boolean): void {
     const k = this.k;
     const layers = this.layout.layers;
     const batch = this.batchSize;
@@ -236,8 +342,12 @@ export class Network {
     for (let l = 0; l <= last; l++) {
       const L = layers[l];
       k.denseForward(L.w, L.b, L.in, L.z, L.nOut, L.nIn, batch);
-      if (l === last && this.softmaxOut) k.softmaxForward(L.z, L.a, L.nOut, batch);
-      else k.activationForward(this.acts[l], L.z, L.a, L.nOut * batch);
+      if (L.gamma >= 0) {
+        if (training) bnForwardTrain(this.arena, L, batch);
+        else bnForwardInfer(this.arena, L, batch);
+      }
+      if (l === last && this.softmaxOut) k.softmaxForward(L.zn, L.a, L.nOut, batch);
+      else k.activationForward(this.acts[l], L.zn, L.a, L.nOut * batch);
     }
   }
 
@@ -248,15 +358,16 @@ export class Network {
     const batch = this.batchSize;
     const last = layers.length - 1;
     const L = layers[last];
-    outputLoss(this.lossCode, this.arena, L.z, L.a, this.layout.t, L.dz, L.nOut, batch, this.stats, STAT_LOSS);
-    if (!this.fusedDelta) k.activationBackward(this.acts[last], L.z, L.a, L.dz, L.dz, L.nOut * batch);
+    outputLoss(this.lossCode, this.arena, L.zn, L.a, this.layout.t, L.dz, L.nOut, batch, this.stats, STAT_LOSS);
+    if (!this.fusedDelta) k.activationBackward(this.acts[last], L.zn, L.a, L.dz, L.dz, L.nOut * batch);
     for (let l = last; l >= 0; l--) {
       const C = layers[l];
+      if (C.gamma >= 0) bnBackwardTrain(this.arena, C, batch, true);
       k.denseGrad(C.dz, C.in, C.dw, C.db, C.nOut, C.nIn, batch);
       if (l > 0) {
         const P = layers[l - 1];
         k.denseBackInput(C.w, C.dz, P.dz, C.nOut, C.nIn, batch);
-        k.activationBackward(this.acts[l - 1], P.z, P.a, P.dz, P.dz, P.nOut * batch);
+        k.activationBackward(this.acts[l - 1], P.zn, P.a, P.dz, P.dz, P.nOut * batch);
       }
     }
     if (this.spec.weightDecay > 0) {

@@ -14,6 +14,13 @@ export interface LayerSpec {
   units: number;
   /** softmax only on the last layer, and only with loss "softmax-ce". */
   activation: Activation;
+  /** Batch normalisation of this layer's pre-activations (Ioffe & Szegedy 2015), default false:
+   *  z = W·a + b, ẑ = (z − μ)/√(σ² + 1e-5), activation(γ·ẑ + β) with learnable γ (start 1) and
+   *  β (start 0) stored in params after the layer's biases. loss/gradient/train use the batch's own
+   *  μ, σ² (biased); forward, inputGradient and jacobian use running averages, which only train
+   *  updates (momentum 0.1: run = 0.9·run + 0.1·batch, unbiased σ²; start μ 0, σ² 1). Needs
+   *  batchSize ≥ 2 to train; a batch-1 network can still run inference. */
+  batchNorm?: boolean;
 }
 
 export type OptimizerSpec =
@@ -125,7 +132,9 @@ export function resolveSpec(spec: NetworkSpec): ResolvedSpec {
     if (activation === "softmax" && i !== last) {
       throw specError(`layers[${i}].activation`, `softmax is allowed only on the last layer (index ${last})`);
     }
-    return { units, activation };
+    const batchNorm = l?.batchNorm ?? false;
+    if (typeof batchNorm !== "boolean") throw specError(`layers[${i}].batchNorm`, `must be a boolean, got ${String(batchNorm)}`);
+    return batchNorm ? { units, activation, batchNorm } : { units, activation };
   });
   const outAct = layers[last].activation;
   if (loss === "softmax-ce" && outAct !== "softmax") {
@@ -169,7 +178,7 @@ export function specForFile(s: ResolvedSpec): NetworkSpec {
       : { type: "adam", learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
   return {
     inputs: s.inputs,
-    layers: s.layers.map((l) => ({ units: l.units, activation: l.activation })),
+    layers: s.layers.map((l) => (l.batchNorm ? { units: l.units, activation: l.activation, batchNorm: true } : { units: l.units, activation: l.activation })),
     loss: s.loss,
     optimizer,
     weightDecay: s.weightDecay,
