@@ -26,4 +26,24 @@ export const commands: Record<string, Command> = {
     summary: "simulate the VIB and RUN boards on a lathe: --pty (serial devices) or --out DIR (captures)",
     run: async (argv) => (await import("./sim.ts")).runSim(argv),
   },
+  jobs: {
+    summary: "the job log: `jobs list|show ID|export --format csv|jsonl|annotate ID` (--db FILE)",
+    run: async (argv) => (await import("./jobs.ts")).runJobs(argv),
+  },
+  label: {
+    summary: "label a job: `label (ID | --ordinal N) [--judder yes|no] [--dtv-um X] [--ra-um Y]`",
+    run: async (argv) => (await import("./label.ts")).runLabel(argv),
+  },
+  backup: {
+    summary: "`backup FILE`: a consistent copy of the job log, also while the controller runs",
+    run: async (argv) => (await import("./backup.ts")).runBackup(argv),
+  },
+  restore: {
+    summary: "`restore FILE`: replace the job log with a checked backup (the old log is kept aside)",
+    run: async (argv) => (await import("./restore.ts")).runRestore(argv),
+  },
+  models: {
+    summary: "the model registry: `models list | promote VERSION | rollback [--kind K]`",
+    run: async (argv) => (await import("./models.ts")).runModels(argv),
+  },
 };
