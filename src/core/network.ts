@@ -227,7 +227,7 @@ export class Network {
     const L = this.layout.layers[this.layout.layers.length - 1];
     outputLoss(this.lossCode, this.arena, L.zn, L.a, this.layout.t, L.dz, L.nOut, this.batchSize, this.stats, STAT_LOSS);
     if (!this.fusedDelta) this.k.activationBackward(this.acts[this.acts.length - 1], L.zn, L.a, L.dz, L.dz, L.nOut * this.batchSize);
-    this.backToInput(out, 0, this.batchSize * this.inputs);
+    this.backToInput(out, 0, this.inputs);
     return true;
   }
 
