@@ -1,8 +1,8 @@
 // Resampling one revolution onto a fixed angle grid, and the rotation orders of such a grid.
 //
-// Each sample goes to bin floor(G · (t − start) / period), so every sample is placed by its own time
-// relative to the INDEX mark and the revolution's period: a revolution at any rpm fills the same
-// grid. A bin holds the mean of its samples (a box filter over 2π/G of angle, which also keeps
+// Each sample goes to bin floor(G · u), u = (t − start) / period its fraction of the revolution, so
+// every sample is placed by its own time relative to the INDEX mark and the revolution's period: a
+// revolution at any rpm fills the same grid. A bin holds the mean of its samples (a box filter over 2π/G of angle, which also keeps
 // non-synchronous high-frequency content from aliasing into the orders); empty bins (few samples per
 // revolution, saturated samples) are filled by linear interpolation between the nearest filled bins,
 // round the circle.
@@ -17,7 +17,7 @@ export interface AngleGridOptions {
   bins?: number;
   /** Highest rotation order N (default 8, 1..64). */
   orders?: number;
-  /** Fewest filled bins for a usable grid (default bins / 4). */
+  /** Fewest filled bins for a usable grid (default the larger of bins / 4 and 2 × orders + 1). */
   minFilled?: number;
 }
 
@@ -42,7 +42,7 @@ export class AngleGrid {
     if (!Number.isInteger(bins) || bins < 4 * orders + 4) {
       throw new RangeError(`AngleGrid bins must be an integer ≥ 4 × orders + 4 (${4 * orders + 4}), got ${bins}`);
     }
-    const minFilled = options.minFilled ?? Math.ceil(bins / 4);
+    const minFilled = options.minFilled ?? Math.max(Math.ceil(bins / 4), 2 * orders + 1);
     if (!Number.isInteger(minFilled) || minFilled < 2 * orders + 1 || minFilled > bins) {
       throw new RangeError(`AngleGrid minFilled must be an integer in ${2 * orders + 1}..${bins}, got ${minFilled}`);
     }
@@ -69,21 +69,22 @@ export class AngleGrid {
   }
 
   /**
-   * Bins values[0..n) placed by dt[i] (µs since the revolution's start) over periodUs into `grid`
-   * (length ≥ bins). NaN values (excluded samples) and times outside [0, period) are skipped.
-   * Returns the number of bins that held samples; when it is below minFilled, `grid` is all NaN.
+   * Bins values[0..n) placed by u[i] = (t − start) / period (the fraction of the revolution at which
+   * sample i was taken) into `grid` (length ≥ bins). NaN values (excluded samples) and fractions
+   * outside [0, 1) are skipped. Returns the number of bins that held samples; when it is below
+   * minFilled, `grid` is all NaN. (No period argument: V8 boxes double arguments of calls it does
+   * not inline.)
    */
-  fill(dt: Float64Array, values: Float64Array, n: number, periodUs: number, grid: Float64Array): number {
+  fill(u: Float64Array, values: Float64Array, n: number, grid: Float64Array): number {
     const G = this.bins;
     const sums = this.sums;
     const counts = this.counts;
     sums.fill(0);
     counts.fill(0);
-    const scale = G / periodUs;
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v !== v) continue;
-      const b = Math.floor(dt[i] * scale);
+      const b = Math.floor(u[i] * G);
       if (b >= 0 && b < G) {
         sums[b] += v;
         counts[b]++;

@@ -109,7 +109,7 @@ export class BandSpectrum {
     const frames = n <= F ? 1 : 1 + Math.ceil((n - F) / (F / 2));
     for (let j = 0; j < frames; j++) {
       const start = frames === 1 ? 0 : Math.round((j * (n - F)) / (frames - 1));
-      this.addFrame(values, start, n < F ? n : F, rev[SpectrumInput.MEAN]);
+      this.addFrame(values, start, n < F ? n : F, rev);
     }
     this.frames = frames;
     const inv = 1 / frames;
@@ -128,8 +128,9 @@ export class BandSpectrum {
   }
 
   /** Windows values[start, start + len) (len ≤ F; zero-padded), transforms, adds to power. */
-  private addFrame(values: Float64Array, start: number, len: number, mean: number): void {
+  private addFrame(values: Float64Array, start: number, len: number, rev: Float64Array): void {
     const F = this.frameSize;
+    const mean = rev[SpectrumInput.MEAN];
     const frame = this.frame;
     let wp = this.windowPower;
     if (len === F) {

@@ -60,7 +60,8 @@ export class VibFeatures {
   overflow = 0;
 
   private readonly rev = new Float64Array([Number.NaN, Number.NaN, 3200, 0.0039, Number.NaN]);
-  private readonly dt: Float64Array;
+  /** Fraction of the revolution at each buffered sample: (t − start) / period. */
+  private readonly frac: Float64Array;
   private readonly values: Float64Array[];
   private readonly saturated = new Float64Array(CHANNELS);
   private readonly prevPhasors: Float64Array[];
@@ -83,7 +84,7 @@ export class VibFeatures {
     this.names = Object.freeze(vibFeatureNames(this.orders, this.spectrum.bands));
     this.features = new Float64Array(this.names.length).fill(Number.NaN);
     this.maxSamples = maxSamples;
-    this.dt = new Float64Array(maxSamples);
+    this.frac = new Float64Array(maxSamples);
     this.values = [0, 1, 2].map(() => new Float64Array(maxSamples));
     this.grids = [0, 1, 2].map(() => new Float64Array(this.angleGrid.bins).fill(Number.NaN));
     this.phasors = [0, 1, 2].map(() => new Float64Array(2 * this.orders + 1).fill(Number.NaN));
@@ -148,7 +149,7 @@ export class VibFeatures {
         continue;
       }
       const sat = saturation === null ? 0 : saturation[slot];
-      this.dt[n] = dt;
+      this.frac[n] = dt / period;
       vx[n] = (sat & 1) === 0 ? cx[slot] * lsb : Number.NaN;
       vy[n] = (sat & 2) === 0 ? cy[slot] * lsb : Number.NaN;
       vz[n] = (sat & 4) === 0 ? cz[slot] * lsb : Number.NaN;
@@ -188,7 +189,7 @@ export class VibFeatures {
       f[base + AxisSlot.SATURATED] = this.saturated[a];
       const grid = this.grids[a];
       const ph = this.phasors[a];
-      const gridOk = ok && this.angleGrid.fill(this.dt, values, n, period, grid) >= this.angleGrid.minFilled;
+      const gridOk = ok && this.angleGrid.fill(this.frac, values, n, grid) >= this.angleGrid.minFilled;
       if (gridOk) {
         this.angleGrid.phasors(grid, ph);
         this.angleGrid.amplitudes(ph, f, base + AxisSlot.ORDERS);

@@ -13,17 +13,18 @@ function synchronous(theta: number): number {
   return v;
 }
 
-/** One revolution's samples: dt since the mark and values, at rateHz, first sample at phaseUs. */
+/** One revolution's samples: fraction of the revolution u = dt / period and values, at rateHz, first sample at phaseUs. */
 function revolution(periodUs: number, rateHz: number, f: (dtUs: number, theta: number) => number, phaseUs = 123) {
   const step = 1e6 / rateHz;
   const n = Math.floor((periodUs - phaseUs) / step) + 1;
-  const dt = new Float64Array(n);
+  const u = new Float64Array(n);
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    dt[i] = phaseUs + i * step;
-    v[i] = f(dt[i], (TWO_PI * dt[i]) / periodUs);
+    const dt = phaseUs + i * step;
+    u[i] = dt / periodUs;
+    v[i] = f(dt, TWO_PI * u[i]);
   }
-  return { dt, v, n };
+  return { u, v, n };
 }
 
 function amplitudesOf(g: AngleGrid, grid: Float64Array): Float64Array {
@@ -42,7 +43,7 @@ describe("AngleGrid", () => {
     for (const rpm of [60, 120, 150, 170, 400]) {
       const period = 60e6 / rpm;
       const r = revolution(period, 3200, (_, th) => synchronous(th));
-      expect(g.fill(r.dt, r.v, r.n, period, grid)).toBe(256);
+      expect(g.fill(r.u, r.v, r.n, grid)).toBe(256);
       g.phasors(grid, ph);
       expect(ph[0]).toBeCloseTo(0.97, 3);
       const amps = amplitudesOf(g, grid);
@@ -61,7 +62,7 @@ describe("AngleGrid", () => {
     const period = 60e6 / 150;
     const r = revolution(period, 400, (_, th) => synchronous(th));
     for (let i = 0; i < r.n; i += 7) r.v[i] = Number.NaN;
-    const filled = g.fill(r.dt, r.v, r.n, period, grid);
+    const filled = g.fill(r.u, r.v, r.n, grid);
     expect(filled).toBeLessThan(160);
     expect(grid.every((x) => Number.isFinite(x))).toBe(true);
     const amps = amplitudesOf(g, grid);
@@ -72,7 +73,7 @@ describe("AngleGrid", () => {
     const g = new AngleGrid({ orders: 8, bins: 256 });
     const grid = new Float64Array(256);
     const r = revolution(400_000, 3200, () => 1);
-    const filled = g.fill(r.dt, r.v, 40, 400_000, grid);
+    const filled = g.fill(r.u, r.v, 40, grid);
     expect(filled).toBeLessThan(g.minFilled);
     expect(grid.every((x) => Number.isNaN(x))).toBe(true);
   });
@@ -100,7 +101,7 @@ describe("SyncAverage", () => {
       // order 3 (synchronous) + Gaussian noise σ = 0.5 g + a non-synchronous 17 Hz tone of 0.3 g
       const rev = revolution(period, 3200, (dt, th) => 1 + A * Math.cos(3 * th + 1) + 0.5 * noise() + 0.3 * Math.sin(TWO_PI * 17 * (t0 + dt / 1e6)));
       tS += period / 1e6;
-      g.fill(rev.dt, rev.v, rev.n, period, grid);
+      g.fill(rev.u, rev.v, rev.n, grid);
       perRevError.push(Math.abs(amplitudesOf(g, grid)[2] - A) / A);
       expect(tsa.add(grid)).toBe(true);
     }
