@@ -5,9 +5,9 @@ import { countGcInChild } from "../support/gc-count.ts";
 const script = fileURLToPath(new URL("./gc/vib-features-hot.ts", import.meta.url));
 
 describe("per-revolution features allocate nothing after construction", () => {
-  it("VIB features, synchronous averages, summaries, runout fit and wander over 2,000 revolutions, then 40,000 short ones: zero GC events", async () => {
+  it("VIB features, synchronous averages, summaries, runout fit and wander over 1,000 revolutions, then 40,000 short ones: zero GC events", async () => {
     const r = await countGcInChild(script, ["reuse"]);
-    expect(r.output).toMatch(/features of 2000 revolutions and 40000 short ones/);
+    expect(r.output).toMatch(/features of 1000 revolutions and 40000 short ones/);
     expect(r.gc).toBe(0);
   });
 

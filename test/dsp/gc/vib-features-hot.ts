@@ -12,7 +12,7 @@ import { mulberry32, randomShape, sampleRevolution, type Revolution } from "../s
 import { gaussian, vibRevolutions } from "../support/vib-signals.ts";
 
 const REVS = 40;
-const PASSES = 50; // 2,000 revolutions at 3200 Hz, 140–160 rpm: 13 minutes of board time
+const PASSES = 25; // 1,000 revolutions at 3200 Hz, 140–160 rpm: 7 minutes of board time
 const CONTROL_PASSES = 2;
 /** Plus many short revolutions (400 Hz board, ~100 samples, small grid and frame), so that even a
  *  few boxed doubles per revolution (16 bytes each) would add up to megabytes and show as GC. */
@@ -93,8 +93,10 @@ export default async function prepare(args: string[]): Promise<() => void> {
     sums[0] += smallSummary.summary[0];
   };
   // Warm up long enough for the optimizing compiler (lower tiers box doubles), also on a busy machine.
-  for (let i = 0; i < 30; i++) pass();
-  for (let i = 0; i < 40; i++) shortPass(500);
+  // (The allocating control needs no warm-up.)
+  const warm = mode === "fresh" ? 1 : 25;
+  for (let i = 0; i < warm; i++) pass();
+  for (let i = 0; i < warm; i++) shortPass(600);
   // Going idle after the warm-up lets V8 run the idle-time collection of the set-up's garbage now,
   // not in the window after the hot loop where the harness still counts GC entries.
   await new Promise((r) => setTimeout(r, 400));
