@@ -1,7 +1,7 @@
 // The job record of the shop controller (issue 4), field for field: what the job tracker emits at
 // the end of a job, what `replay --json` prints and what the job log stores. The pipeline imports
 // this type; keep it a mirror of the issue's JSON.
-import { objectChannel } from "../runtime/index.ts";
+import { objectChannel } from "../runtime/channels/spec.ts";
 
 export type Wheel = "FL" | "FR" | "RL" | "RR";
 export type EstimateSource = "model" | "prior" | "rule";
