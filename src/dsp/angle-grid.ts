@@ -125,19 +125,24 @@ export class AngleGrid {
   phasors(grid: Float64Array, out: Float64Array): void {
     const G = this.bins;
     const K = this.orders;
-    let mean = 0;
-    for (let g = 0; g < G; g++) mean += grid[g];
-    out[0] = mean / G;
-    for (let k = 1; k <= K; k++) {
-      let a = 0;
-      let b = 0;
-      for (let g = 0; g < G; g++) {
-        const v = grid[g];
-        a += v * this.cosT[g * K + k - 1];
-        b += v * this.sinT[g * K + k - 1];
+    const cosT = this.cosT;
+    const sinT = this.sinT;
+    for (let i = 0; i <= 2 * K; i++) out[i] = 0;
+    // Bin-major, so the tables are read in order.
+    for (let g = 0; g < G; g++) {
+      const v = grid[g];
+      const base = g * K - 1;
+      out[0] += v;
+      for (let k = 1; k <= K; k++) {
+        out[2 * k - 1] += v * cosT[base + k];
+        out[2 * k] += v * sinT[base + k];
       }
-      out[2 * k - 1] = ((2 * a) / G) * this.gain[k];
-      out[2 * k] = ((2 * b) / G) * this.gain[k];
+    }
+    out[0] /= G;
+    for (let k = 1; k <= K; k++) {
+      const scale = (2 / G) * this.gain[k];
+      out[2 * k - 1] *= scale;
+      out[2 * k] *= scale;
     }
   }
 

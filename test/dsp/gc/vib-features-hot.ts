@@ -14,8 +14,10 @@ import { gaussian, vibRevolutions } from "../support/vib-signals.ts";
 const REVS = 40;
 const PASSES = 25; // 1,000 revolutions at 3200 Hz, 140–160 rpm: 7 minutes of board time
 const CONTROL_PASSES = 2;
-/** Plus many short revolutions (400 Hz board, ~100 samples, small grid and frame), so that even a
- *  few boxed doubles per revolution (16 bytes each) would add up to megabytes and show as GC. */
+/** Plus many short revolutions (400 Hz board, ~100 samples, small grid and frame), so that a few
+ *  boxed doubles per revolution add up to megabytes. Tried by planting them: 3 per revolution
+ *  (48 bytes, 1.9 MB in all) showed as GC in some runs, 1 per revolution did not; an allocation per
+ *  sample shows at once in the 1,000 long revolutions. */
 const SHORT_REVS = 40_000;
 
 export default async function prepare(args: string[]): Promise<() => void> {
