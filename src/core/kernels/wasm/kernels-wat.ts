@@ -1,13 +1,14 @@
-// The WebAssembly text (WAT) of the dense-layer and optimizer kernels, one template for both
-// precisions: f64 works on f64x2 vectors, f32 on f32x4. This file is the kernels' source;
-// `npm run build:wasm` assembles it with wabt into kernels-bytes.generated.ts, and a test checks
-// that the checked-in bytes still come from this text.
+// The WebAssembly text (WAT) of the kernels, one template for both precisions: f64 works on f64x2
+// vectors, f32 on f32x4. This file holds the dense-layer kernels and assembles the module;
+// optimizer-wat.ts and activation-wat.ts add the rest. These templates are the kernels' source:
+// `npm run build:wasm` assembles their text with wabt into kernels-bytes.generated.ts, and a test
+// checks that the checked-in bytes still come from it.
 //
-// Contract (the same as the TS reference kernels in ../types.ts): every offset is an ELEMENT
-// offset into the imported memory seen as a Float64Array (f64) or Float32Array (f32); sizes are
-// element counts; activations are sample-major [batch][units], weights row-major [unit][input].
-// The kernels read and write only the ranges those offsets and sizes name, allocate nothing and
-// never trap on in-range arguments. Vector loads are unaligned-safe, so rows of odd length work.
+// Contract: ../types.ts (the TS reference is ../ts.ts). Every offset is an ELEMENT offset into
+// the imported memory seen as a Float64Array (f64) or Float32Array (f32); sizes are element
+// counts; activations are sample-major [batch][units], weights row-major [unit][input]. The
+// kernels read and write only the ranges those offsets and sizes name, allocate nothing and never
+// trap on in-range arguments. Vector loads need no alignment, so rows of odd length work.
 
 import { activationKernels } from "./activation-wat.ts";
 import { optimizerKernels } from "./optimizer-wat.ts";
