@@ -1,6 +1,7 @@
 import { SerialPortMock } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BoardLink } from "../../src/transport/board-link.ts";
+import { CaptureWriter } from "../../src/transport/capture-writer.ts";
 import type { LinkEvent } from "../../src/transport/link-events.ts";
 import { ManualTimers, settle } from "./support/manual-timers.ts";
 import { ScriptedBoard, scriptedBinding } from "./support/scripted-board.ts";
@@ -169,5 +170,34 @@ describe("BoardLink over the mock binding", () => {
     expect(board.open).toBe(false);
     expect(timers.pending).toBe(0);
     expect(types().at(-1)).toBe("closed");
+  });
+
+  it("keeps receiving when its capture file fails: the error is reported once, the board stays up", async () => {
+    const errors: Error[] = [];
+    let writes = 0;
+    const capture = new CaptureWriter(
+      "/captures/vib.bin",
+      {
+        async write(_b, _o, length) {
+          if (++writes > 1) throw new Error("EIO: i/o error, write");
+          return { bytesWritten: length };
+        },
+        async close() {},
+      },
+      { bufferBytes: 256, timers, onError: (e) => errors.push(e) },
+    );
+    const l = makeLink(board, { capture });
+    await openLink(l);
+    for (let i = 0; i < 20; i++) board.tick();
+    await settle();
+    await capture.flush();
+    expect(errors.map((e) => e.message)).toEqual(["capture /captures/vib.bin: EIO: i/o error, write"]);
+    for (let i = 0; i < 20; i++) board.tick();
+    await settle();
+    expect(l.state).toBe("ready");
+    expect(l.decoder.counters.samples).toBe(40 * 32);
+    expect(errors).toHaveLength(1);
+    await l.close();
+    await capture.close();
   });
 });
