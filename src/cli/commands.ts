@@ -14,6 +14,10 @@ export const commands: Record<string, Command> = {
     summary: "find the sensor boards, keep them connected, show their status (--capture DIR to record)",
     run: async (argv) => (await import("./run.ts")).runRun(argv),
   },
+  replay: {
+    summary: "the controller's pipeline from captures: `replay --vib FILE --run FILE [--labels FILE] [--json]`",
+    run: async (argv) => (await import("./replay.ts")).runReplay(argv),
+  },
   plugins: {
     summary: "load and check the installation's plugins and print them as a tree (--config FILE)",
     run: async (argv) => (await import("./plugins.ts")).runPlugins(argv),
