@@ -134,6 +134,30 @@ describe.each(KERNELS)("batch norm (%s kernels)", (kernels) => {
   });
 });
 
+describe("batch norm layout and spec", () => {
+  it("pins the arena: 3-4(bn)-2, sgd, f64, batch 2 is 1,328 bytes", () => {
+    // params (4·3+4 + γ,β 8) + (2·4+2) = 34 → 272, grads 272, running stats 8 → 64, x 6 → 48, t 4 → 32,
+    // layer 1 z/a/dz 3·64 + zn/xhat 2·64 + mean/invstd 2·32, layer 2 z/a/dz 3·32, scratch 32, stats 128
+    const net = createNetwork({
+      inputs: 3,
+      layers: [{ units: 4, activation: "relu", batchNorm: true }, { units: 2, activation: "linear" }],
+      loss: "mse",
+      optimizer: { type: "sgd", learningRate: 0.1 },
+      batchSize: 2,
+      kernels: "ts",
+    });
+    expect(net.bytes).toBe(272 + 272 + 64 + 48 + 32 + 192 + 128 + 64 + 96 + 32 + 128);
+    expect(net.params.length).toBe(34);
+    expect(net.normState.length).toBe(8);
+  });
+
+  it("rejects a batchNorm that is not a boolean, naming the layer", () => {
+    expect(() =>
+      createNetwork({ inputs: 2, layers: [{ units: 2, activation: "relu", batchNorm: "yes" as unknown as boolean }], loss: "mse", optimizer: { type: "sgd", learningRate: 0.1 } }),
+    ).toThrow(/layers\[0\]\.batchNorm: must be a boolean, got yes/);
+  });
+});
+
 describe("batch norm model files", () => {
   const dir = mkdtempSync(join(tmpdir(), "edgeprop-bn-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
