@@ -19,8 +19,12 @@ export const configSchema = z.object({
   db: z.string().min(1).optional(),
   /** A damaged log is moved aside (`<db>.corrupt-<time>`) and a new one started, instead of failing. */
   freshLog: z.boolean().default(false),
-  /** Run SQLite's quick_check when the controller starts. */
-  verify: z.boolean().default(true),
+  /**
+   * Run SQLite's quick_check when the controller starts. It reads every page (seconds for a large
+   * log on a Pi's SD card, which could pass the host's start timeout), so it is off by default; a
+   * file that is not a database is found on every open anyway.
+   */
+  verify: z.boolean().default(false),
   /** How often to look for labels added by other processes, ms. */
   labelPollMs: z.number().int().min(10).max(250).default(200),
 });

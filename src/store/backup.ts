@@ -93,11 +93,16 @@ export function restoreDatabase(from: string, dbFile: string): RestoreResult {
       keptAs = moveAside(dbFile, "before-restore");
     }
     const tmp = `${dbFile}.restoring`;
-    copyFileSync(from, tmp);
-    const fd = openSync(tmp, "r+");
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, dbFile);
+    try {
+      copyFileSync(from, tmp);
+      const fd = openSync(tmp, "r+");
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(tmp, dbFile);
+    } catch (err) {
+      if (keptAs !== null && !existsSync(dbFile)) renameSync(keptAs, dbFile); // put the old log back
+      throw new StoreError(StoreErrorCodes.IO, `restore of ${from} into ${dbFile} failed: ${errorText(err)}; the log is unchanged`, dbFile, err);
+    }
     return { ...checked, keptAs };
   } finally {
     release();

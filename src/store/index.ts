@@ -2,7 +2,7 @@
 export { JobLog, PROCESS_ENDED, type JobLogOptions, type JobMeta, type JobStart, type LogEvent, type NewLabel } from "./job-log.ts";
 export type { JobLogEntry, JobRecord, RevolutionFeatures, Wheel, EstimateSource } from "./job-record.ts";
 export { jobRecordChannel } from "./job-record.ts";
-export { countJobs, getJob, getJobByOrdinal, iterateJobs, jobFeatures, listJobs, type ListOptions, type StoredRevolution } from "./job-queries.ts";
+export { countJobs, getJob, getJobByOrdinal, iterateJobs, iterateTrainingJobs, jobFeatures, listJobs, type ListOptions, type StoredRevolution, type TrainingJob } from "./job-queries.ts";
 export { currentLabels, LABEL_SOURCES, WHEELS, type JobStatus, type Label, type LabelSource, type StoredJob } from "./rows.ts";
 export { ModelRegistry, type ModelEvent, type ModelInfo, type NewModel } from "./models.ts";
 export { CaptureStore, type Board, type CaptureFs, type CaptureOptions, type CaptureState } from "./captures.ts";

@@ -200,6 +200,16 @@ export class JobLog {
     return added;
   }
 
+  /**
+   * Adds a prediction made outside a job's end (a re-scoring by a new model version, say); the job's
+   * record shows the latest per target.
+   */
+  addPrediction(p: { jobId: string; target: "judder" | "lroPostUm" | "raUm"; value: number; flag?: boolean | null; modelVersion: string | null; source: "model" | "prior" | "rule"; time?: number }): void {
+    if (!this.stmt.exists.get(p.jobId)) throw new StoreError(StoreErrorCodes.NOT_FOUND, `no job '${p.jobId}' in ${this.file}`, this.file);
+    const flag = p.flag == null ? null : p.flag ? 1 : 0;
+    this.stmt.prediction.run(p.jobId, p.target, p.value, flag, p.modelVersion, p.source, p.time ?? this.now());
+  }
+
   /** Adds a label (at least one value) with who/what gave it; returns its id (the poll mark). */
   addLabel(label: NewLabel): number {
     if ((label.judder ?? null) === null && (label.dtvUm ?? null) === null && (label.raUm ?? null) === null) {

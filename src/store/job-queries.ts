@@ -65,3 +65,24 @@ export function jobFeatures(db: Database.Database, jobId: string): StoredRevolut
   }>;
   return rows.map((r) => ({ index: r.rev, phase: r.phase, boardUs: r.board_us, namesVersion: r.names_version, values: decodeVector(r.vec) }));
 }
+
+export interface TrainingJob {
+  job: StoredJob;
+  revolutions: StoredRevolution[];
+}
+
+/**
+ * Jobs that have at least one label (or a measured post-cut runout, the cut-quality label every
+ * complete job carries), oldest first, with their features: what `retrain` reads. `since` filters
+ * on when the job was logged (epoch ms). One job in memory at a time.
+ */
+export function* iterateTrainingJobs(db: Database.Database, opts: { since?: number; labelledOnly?: boolean } = {}): Generator<TrainingJob> {
+  const where = opts.labelledOnly === false
+    ? `status = 'complete'`
+    : `status = 'complete' AND (lro_post_um IS NOT NULL OR EXISTS (SELECT 1 FROM labels l WHERE l.job_id = jobs.id))`;
+  const ids = db.prepare(`SELECT id FROM jobs WHERE logged_at >= ? AND ${where} ORDER BY rowid`).pluck().all(opts.since ?? 0) as string[];
+  for (const id of ids) {
+    const job = getJob(db, id);
+    if (job) yield { job, revolutions: jobFeatures(db, id) };
+  }
+}

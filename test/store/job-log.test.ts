@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { JobLog, getJob, getJobByOrdinal, jobFeatures, listJobs, localDay, iterateJobs, countJobs, lockHolder, lockPath } from "../../src/store/index.ts";
+import { JobLog, getJob, getJobByOrdinal, jobFeatures, listJobs, localDay, iterateJobs, iterateTrainingJobs, countJobs, lockHolder, lockPath } from "../../src/store/index.ts";
 import { entry, NAMES, record, tempDb } from "./support/records.ts";
 
 function clock(start = Date.UTC(2026, 10, 28, 10)) {
@@ -199,6 +199,33 @@ describe("job log: labels, annotations, events, counters", () => {
     expect(log.tipWear()).toEqual({ value: 0, since: c.now() });
     log.endJob({ record: record(4) });
     expect(log.tipWear().value).toBe(1);
+    log.close();
+  });
+});
+
+describe("job log: reading for retraining", () => {
+  it("iterateTrainingJobs gives complete jobs with a label or a measured post-cut runout, oldest first, with features", () => {
+    const log = JobLog.open(tempDb());
+    log.endJob(entry(1, 3, { measured: { rpm: 120, lroPreUm: 50, lroPostUm: null } })); // no label, no check pass
+    log.endJob(entry(2, 3)); // post-cut runout measured
+    log.endJob(entry(3, 3, { status: "interrupted", reason: "x", measured: { rpm: 120, lroPreUm: 50, lroPostUm: null } }));
+    log.endJob(entry(4, 3, { measured: { rpm: 120, lroPreUm: 50, lroPostUm: null } }));
+    log.addLabel({ jobId: "job-4", judder: true, source: "technician" });
+    const got = [...iterateTrainingJobs(log.db)];
+    expect(got.map((t) => t.job.id)).toEqual(["job-2", "job-4"]);
+    expect(got[1].job.labels?.judder).toBe(true);
+    expect(got[1].revolutions).toHaveLength(3);
+    expect([...iterateTrainingJobs(log.db, { labelledOnly: false })].map((t) => t.job.id)).toEqual(["job-1", "job-2", "job-4"]);
+    log.close();
+  });
+
+  it("addPrediction records a later prediction; the record shows the latest per target", () => {
+    const log = JobLog.open(tempDb());
+    log.endJob(entry(1, 1));
+    log.addPrediction({ jobId: "job-1", target: "judder", value: 0.77, flag: true, modelVersion: "j-5", source: "model" });
+    expect(getJob(log.db, "job-1")!.judder).toEqual({ p: 0.77, flag: true, source: "model", modelVersion: "j-5" });
+    expect(log.db.prepare(`SELECT count(*) FROM predictions WHERE job_id = 'job-1' AND target = 'judder'`).pluck().get()).toBe(2);
+    expect(() => log.addPrediction({ jobId: "nope", target: "raUm", value: 1, modelVersion: null, source: "rule" })).toThrowError(expect.objectContaining({ code: "EP_ERR_STORE_NOT_FOUND" }));
     log.close();
   });
 });
