@@ -142,7 +142,8 @@ export class Network {
   }
 
   /** Runs the network on x ([batch][inputs], sample-major). Returns the output view ([batch][outputs]);
-   *  a refused x yields outputs of NaN. The view is overwritten by the next call. */
+   *  a refused x yields outputs of NaN. The view is overwritten by the next call. Batch-normalised
+   *  layers use their running averages here (inference). */
   forward(x: ArrayLike<number>): Real {
     if (!this.stage(x, null)) {
       this.refusedInputs++;
@@ -153,7 +154,8 @@ export class Network {
     return this.output;
   }
 
-  /** Loss for (x, target) without changing parameters, gradients or optimizer state; NaN if refused. */
+  /** Loss for (x, target) without changing parameters, gradients or optimizer state; NaN if refused.
+   *  Batch-normalised layers use the batch's own statistics (training mode, as gradient and train). */
   loss(x: ArrayLike<number>, target: ArrayLike<number>): number {
     if (!this.stage(x, target)) {
       this.refusedInputs++;
