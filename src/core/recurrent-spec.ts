@@ -1,5 +1,5 @@
 // The spec of a recurrent (Elman) network, its defaults and validation (build time only).
-import { specError } from "./errors.ts";
+import { type CoreError, specError } from "./errors.ts";
 import type { Precision } from "./kernels/types.ts";
 import { type Activation, type LossKind, type OptimizerSpec, type ResolvedSpec, resolveSpec } from "./spec.ts";
 
@@ -67,17 +67,26 @@ export function resolveRecurrentSpec(spec: RecurrentSpec): ResolvedRecurrentSpec
   }
   const inputs = spec.inputs;
   if (typeof inputs !== "number" || !Number.isInteger(inputs) || inputs < 1) throw specError("inputs", `must be an integer ≥ 1, got ${String(inputs)}`);
-  const dense = resolveSpec({
-    inputs: inputs + (Number.isInteger(hidden.units) && hidden.units > 0 ? hidden.units : 0),
-    layers: [hidden, spec.output],
-    loss: spec.loss,
-    optimizer: spec.optimizer,
-    clipNorm: spec.clipNorm,
-    batchSize: spec.batchSize,
-    precision: spec.precision,
-    seed: spec.seed,
-    kernels: spec.kernels,
-  });
+  let dense: ResolvedSpec;
+  try {
+    dense = resolveSpec({
+      inputs: inputs + (Number.isInteger(hidden.units) && hidden.units > 0 ? hidden.units : 0),
+      layers: [hidden, spec.output],
+      loss: spec.loss,
+      optimizer: spec.optimizer,
+      clipNorm: spec.clipNorm,
+      batchSize: spec.batchSize,
+      precision: spec.precision,
+      seed: spec.seed,
+      kernels: spec.kernels,
+    });
+  } catch (e) {
+    // Name the recurrent spec's fields, not those of the dense spec it was checked as.
+    const field = String((e as CoreError).details?.field ?? "spec");
+    const named = field.replace(/^layers\[0\]/, "hidden").replace(/^layers\[1\]/, "output");
+    const message = (e as Error).message.replace(/^EP_ERR_CORE_SPEC: [^:]+: /, "").replace(/layers\[1\]/g, "output");
+    throw specError(named, message, { value: (e as CoreError).details?.value });
+  }
   const [h, o] = dense.layers;
   return {
     inputs,

@@ -153,6 +153,8 @@ describe("recurrent spec errors", () => {
     ["softmax hidden", { hidden: { units: 3, activation: "softmax" } }, /hidden.activation: softmax is not allowed/],
     ["keep", { truncation: { type: "randomized", keep: 0 } }, /truncation.keep: must be in \(0, 1\]/],
     ["targets", { targets: "some" }, /targets: must be "every" or "last"/],
+    ["hidden units (named as the recurrent spec's field)", { hidden: { units: 0, activation: "tanh" } }, /hidden\.units: must be an integer/],
+    ["softmax output without softmax-ce", { output: { units: 2, activation: "softmax" } }, /output\.activation: softmax needs loss softmax-ce/],
   ] as const)("%s", (_, over, message) => {
     expect(() => createRecurrentNetwork(spec(over as Partial<RecurrentSpec>))).toThrow(message);
   });
