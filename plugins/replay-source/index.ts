@@ -52,7 +52,6 @@ export default definePlugin(
           (stats) => {
             if (stopped) return;
             bytes.set(stats.bytes);
-            feed.counters();
             feed.event(BoardEvent.END, Board.RUN);
             done.set(1);
             ctx.log.info({ bytes: stats.bytes, vib: source.vib.counters.snapshot(), run: source.run.counters.snapshot() }, "replay finished");

@@ -52,8 +52,9 @@ export class BoardFeed {
     return this.state[3 + board];
   }
 
-  /** Writes an event row without frame data (LOST, BACK, END) at the newest time seen. */
+  /** Writes COUNTERS, then an event row without frame data (LOST, BACK, END) at the newest time seen. */
   event(kind: number, board: number): void {
+    this.counters();
     const t = Math.max(this.state[3], this.state[4]);
     this.row(kind, board, Number.isFinite(t) ? t : 0, 0, 0, 0, 0, 0, 0);
   }
@@ -117,6 +118,7 @@ export class BoardFeed {
     const feed = this;
     return {
       onHello(_kind, _fwMajor, _fwMinor, _channels, serialNo, rateHz, lsb, reset) {
+        if (reset) feed.counters(); // so a job that ends at this reboot counts it
         feed.row(BoardEvent.HELLO, board, feed.frameTime(board), rateHz, lsb, reset ? 1 : 0, serialNo, 0, 0);
       },
       onSamples(first, n) {
