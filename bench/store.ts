@@ -6,14 +6,18 @@
 //   - the end transaction only (no start row).
 // Rounds are interleaved and the best round counts (the machine may be shared). Prints jobs/s and
 // ratios to the product's way. The logs live in a temporary folder on the disk of --dir.
-//   npm run bench:store -- [--jobs N] [--rounds R] [--dir DIR]
+// Then the read-back rate for retraining: iterateTrainingJobs (one job and its features at a time)
+// beside one streaming query over all features, on a log of --read-jobs jobs.
+//   npm run bench:store -- [--jobs N] [--rounds R] [--read-jobs N] [--dir DIR]
 import { mkdtempSync, rmSync, statfsSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { JobLog, encodeVector, type JobLogEntry } from "../src/store/index.ts";
+import { JobLog, decodeVector, encodeVector, iterateTrainingJobs, type JobLogEntry } from "../src/store/index.ts";
 
-const { values } = parseArgs({ options: { jobs: { type: "string", default: "200" }, rounds: { type: "string", default: "3" }, dir: { type: "string", default: tmpdir() } } });
+const { values } = parseArgs({
+  options: { jobs: { type: "string", default: "200" }, rounds: { type: "string", default: "3" }, dir: { type: "string", default: tmpdir() }, "read-jobs": { type: "string", default: "2000" } },
+});
 const JOBS = Number(values.jobs);
 const ROUNDS = Number(values.rounds);
 const REVS = 40;
@@ -93,3 +97,34 @@ for (const [name] of variants) {
   console.log(`${name.padEnd(38)} ${r.toFixed(0).padStart(8)} jobs/s   ${(r / product).toFixed(2)}×`);
 }
 console.log(`\nper job: ${(1000 / product).toFixed(2)} ms with FULL; a garage logs a job every few minutes.`);
+
+// Read-back for retraining.
+const READ = Number(values["read-jobs"]);
+const readDir = mkdtempSync(join(values.dir, "edgeprop-bench-store-read-"));
+const log = JobLog.open(join(readDir, "log.sqlite"), { owner: true });
+log.db.transaction(() => {
+  for (let n = 1; n <= READ; n++) log.endJob(entry(n, "read"));
+})();
+const readBest = { perJob: 0, stream: 0 };
+let check = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  let t0 = performance.now();
+  let jobs = 0;
+  for (const t of iterateTrainingJobs(log.db)) {
+    check += t.revolutions[0].values[0];
+    jobs++;
+  }
+  readBest.perJob = Math.max(readBest.perJob, jobs / ((performance.now() - t0) / 1000));
+  t0 = performance.now();
+  const seen = new Set<string>();
+  for (const r of log.db.prepare(`SELECT job_id, rev, vec FROM features ORDER BY job_id, rev`).iterate() as Iterable<{ job_id: string; rev: number; vec: Buffer }>) {
+    check += decodeVector(r.vec)[0];
+    seen.add(r.job_id);
+  }
+  readBest.stream = Math.max(readBest.stream, seen.size / ((performance.now() - t0) / 1000));
+}
+log.close();
+rmSync(readDir, { recursive: true, force: true });
+console.log(`\nread-back for retraining, ${READ} jobs × ${REVS} revolutions × ${FEATURES} features (checksum ${check.toExponential(3)}):`);
+console.log(`${"iterateTrainingJobs (record + features)".padEnd(38)} ${readBest.perJob.toFixed(0).padStart(8)} jobs/s   1.00×   (10,000 jobs: ${(10_000 / readBest.perJob).toFixed(2)} s)`);
+console.log(`${"one streaming query over features".padEnd(38)} ${readBest.stream.toFixed(0).padStart(8)} jobs/s   ${(readBest.stream / readBest.perJob).toFixed(2)}×   (10,000 jobs: ${(10_000 / readBest.stream).toFixed(2)} s)`);

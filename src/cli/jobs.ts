@@ -76,12 +76,25 @@ function show(log: JobLog, id: string, json: boolean, out: Output): void {
 
 async function exportJobs(log: JobLog, format: string, file: string | undefined, since: number, out: Output): Promise<number> {
   const sink = file ? createWriteStream(file) : null;
-  const write = (s: string): void => void (sink ? sink.write(s) : out.write(s));
+  let closed = false;
+  // A reader that goes away (`| head`) ends the export quietly instead of crashing on EPIPE.
+  const stream = out as Partial<NodeJS.WritableStream>;
+  if (!sink && typeof stream.once === "function") {
+    stream.once("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+      closed = true;
+    });
+  }
+  const write = async (s: string): Promise<void> => {
+    if (!sink) return void out.write(s);
+    if (!sink.write(s)) await new Promise<void>((res) => sink.once("drain", () => res())); // keep memory flat on a large log
+  };
   let n = 0;
-  if (format === "csv") write(`${CSV_COLUMNS.map(([name]) => name).join(",")}\n`);
+  if (format === "csv") await write(`${CSV_COLUMNS.map(([name]) => name).join(",")}\n`);
   for (const j of iterateJobs(log.db, { since })) {
-    write(format === "csv" ? `${CSV_COLUMNS.map(([, get]) => csvCell(get(j))).join(",")}\n` : `${JSON.stringify(j)}\n`);
-    n++;
+    if (closed) break;
+    await write(format === "csv" ? `${CSV_COLUMNS.map(([, get]) => csvCell(get(j))).join(",")}\n` : `${JSON.stringify(j)}\n`);
+    if (++n % 64 === 0) await new Promise((res) => setImmediate(res)); // lets an EPIPE be seen
   }
   if (sink) await new Promise<void>((res, rej) => sink.end((e?: Error | null) => (e ? rej(e) : res())));
   return n;

@@ -11,14 +11,30 @@ export interface ListOptions {
   since?: number;
 }
 
+// Statements prepared once per connection (a retrain reads thousands of jobs through these).
+const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function prepare(db: Database.Database) {
+  return {
+    job: db.prepare(`SELECT * FROM jobs WHERE id = ?`),
+    predictions: db.prepare(`SELECT target, value, flag, model_version, source, time FROM predictions WHERE job_id = ? ORDER BY id`),
+    labels: db.prepare(`SELECT * FROM labels WHERE job_id = ? ORDER BY id`),
+    features: db.prepare(`SELECT rev, phase, board_us, names_version, vec FROM features WHERE job_id = ? ORDER BY rev`),
+  };
+}
+function st(db: Database.Database): ReturnType<typeof prepare> {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepare(db)));
+  return s;
+}
+
 function assemble(db: Database.Database, row: JobRow): StoredJob {
-  const preds = db.prepare(`SELECT target, value, flag, model_version, source, time FROM predictions WHERE job_id = ? ORDER BY id`).all(row.id) as PredictionRow[];
-  const labels = (db.prepare(`SELECT * FROM labels WHERE job_id = ? ORDER BY id`).all(row.id) as LabelRow[]).map(labelFromRow);
+  const preds = st(db).predictions.all(row.id) as PredictionRow[];
+  const labels = (st(db).labels.all(row.id) as LabelRow[]).map(labelFromRow);
   return jobFromRows(row, preds, labels);
 }
 
 export function getJob(db: Database.Database, id: string): StoredJob | null {
-  const row = db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
+  const row = st(db).job.get(id) as JobRow | undefined;
   return row ? assemble(db, row) : null;
 }
 
@@ -56,7 +72,7 @@ export interface StoredRevolution extends RevolutionFeatures {
 
 /** A job's per-revolution features in revolution order. */
 export function jobFeatures(db: Database.Database, jobId: string): StoredRevolution[] {
-  const rows = db.prepare(`SELECT rev, phase, board_us, names_version, vec FROM features WHERE job_id = ? ORDER BY rev`).all(jobId) as Array<{
+  const rows = st(db).features.all(jobId) as Array<{
     rev: number;
     phase: RevolutionFeatures["phase"];
     board_us: number;
