@@ -1,21 +1,39 @@
-// `edgeprop run`: finds and identifies the sensor boards, keeps them connected, optionally captures
-// their raw bytes, and prints a live status line. The controller pipeline behind it comes later.
+// `edgeprop run`: the shop controller. On real boards (the default; config: --config FILE, else
+// ./edgeprop.yaml, else edgeprop's config/default.yaml): finds and identifies the sensor boards,
+// keeps them connected, optionally captures their bytes, prints a board status line, and runs the
+// pipeline (job tracker → features → judder / cut-quality rules → records → console, JSON lines).
 // With no boards it says so loudly and keeps looking; it never falls back to simulated data.
+//
+// `edgeprop run --sim`: the same controller against the firmware simulator on two ptys
+// (config/sim.yaml), with its data in ./.edgeprop-demo (never a garage's log). It ends by itself
+// when the simulated jobs are done (or on Ctrl-C).
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DROP_REASONS } from "../protocol/index.ts";
-import { BoardSet, ROLES, type BoardSetEvent } from "../transport/board-set.ts";
-import type { BoardLink } from "../transport/board-link.ts";
+import type { Host, InstallationConfig } from "../runtime/index.ts";
+import { DEFAULT_CONFIG_FILES } from "./plugins.ts";
+import { loadInstallation, patchPlugin, shippedConfig, startHost } from "./pipeline.ts";
 
-const USAGE = `usage: edgeprop run [options]
+const USAGE = `usage: edgeprop run [options]          the controller on the real boards
+       edgeprop run --sim [sim options]  the same controller on simulated boards (demo)
 
+  --config FILE     installation config (default ./edgeprop.yaml, else edgeprop's config/default.yaml)
   --vib PATH        pin the VIB board's port (e.g. /dev/serial/by-id/usb-…); the HELLO decides
   --run PATH        pin the RUN board's port
   --boards JSON     the same as JSON: {"vib": PATH, "run": PATH, "reserved": [PATH, …]}
   --reserve PATH    a port that belongs to another plugin: never opened (repeatable)
   --capture DIR     append every received byte to DIR/vib.bin and DIR/run.bin
-  --duration SEC    stop after SEC seconds (default: run until Ctrl-C)
-  --status-ms MS    status line interval (default 1000)
+  --duration SEC    stop after SEC seconds (default: run until Ctrl-C; --sim: until the jobs are done)
+  --status-ms MS    board status line interval (default 1000; --sim: none)
+  --json            also print each job record as a JSON line on stdout
+
+  --sim             run against the firmware simulator on two ptys (needs socat), data in ./.edgeprop-demo
+  --jobs N          simulated jobs (default 5)
+  --scenario NAME   simulator scenario (default mixed; see \`edgeprop sim --help\`)
+  --seed S          simulator seed (default 1)
+  --speed X         board seconds per wall second (default 1)
+  --demo-dir DIR    where --sim keeps its data (default ./.edgeprop-demo)
 `;
 
 interface BoardsJson {
@@ -30,6 +48,7 @@ export async function runRun(argv: string[]): Promise<number> {
     args = parseArgs({
       args: argv,
       options: {
+        config: { type: "string" },
         vib: { type: "string" },
         run: { type: "string" },
         boards: { type: "string" },
@@ -37,6 +56,13 @@ export async function runRun(argv: string[]): Promise<number> {
         capture: { type: "string" },
         duration: { type: "string" },
         "status-ms": { type: "string" },
+        json: { type: "boolean", default: false },
+        sim: { type: "boolean", default: false },
+        jobs: { type: "string" },
+        scenario: { type: "string" },
+        seed: { type: "string" },
+        speed: { type: "string" },
+        "demo-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -59,14 +85,22 @@ export async function runRun(argv: string[]): Promise<number> {
     }
   }
   const duration = args.duration === undefined ? undefined : Number(args.duration);
-  const statusMs = args["status-ms"] === undefined ? 1000 : Number(args["status-ms"]);
   if (duration !== undefined && !(duration > 0)) {
     process.stderr.write(`edgeprop run: --duration must be a positive number of seconds, got '${args.duration}'\n`);
     return 2;
   }
-  if (!(statusMs >= 50)) {
+  const statusMs = args["status-ms"] === undefined ? (args.sim ? 0 : 1000) : Number(args["status-ms"]);
+  if (!(statusMs === 0 || statusMs >= 50)) {
     process.stderr.write(`edgeprop run: --status-ms must be ≥ 50, got '${args["status-ms"]}'\n`);
     return 2;
+  }
+  if (!args.sim) {
+    for (const opt of ["jobs", "scenario", "seed", "speed", "demo-dir"] as const) {
+      if (args[opt] !== undefined) {
+        process.stderr.write(`edgeprop run: --${opt} is for --sim only (the real boards are never simulated)\n`);
+        return 2;
+      }
+    }
   }
   if (args.capture !== undefined) {
     try {
@@ -77,71 +111,98 @@ export async function runRun(argv: string[]): Promise<number> {
     }
   }
 
-  const tty = process.stdout.isTTY === true;
-  let statusShown = false;
-  const log = (line: string) => {
-    if (statusShown && tty) process.stdout.write("\n");
-    statusShown = false;
-    process.stderr.write(line + "\n");
-  };
-  const onEvent = (e: BoardSetEvent) => {
-    const loud = e.type === "no-boards" || e.type === "disconnected" || e.type === "silent" || e.type === "capture-error";
-    log(`${new Date().toISOString()} ${loud ? "!! " : ""}${e.source}: ${e.message}`);
-  };
-
-  const set = new BoardSet({
-    pinned: { vib: args.vib ?? boards.vib, run: args.run ?? boards.run },
+  const file = args.config ?? (args.sim ? shippedConfig("sim.yaml") : (DEFAULT_CONFIG_FILES.find((f) => existsSync(f)) ?? shippedConfig("default.yaml")));
+  const config = await loadInstallation(file, process.stderr);
+  if (!config) return 1;
+  const boardsPatch = {
+    ...(args.vib ?? boards.vib ? { vib: args.vib ?? boards.vib } : {}),
+    ...(args.run ?? boards.run ? { run: args.run ?? boards.run } : {}),
     reserved: [...(args.reserve ?? []), ...(boards.reserved ?? [])],
-    captureDir: args.capture,
-    discovery: { listOptions: { onFallback: onceFallback(log) } },
-    onEvent,
-  });
-  set.start();
+    ...(args.capture !== undefined ? { capture: args.capture } : {}),
+    statusMs,
+  };
+  try {
+    patchPlugin(config, "boards", boardsPatch);
+    if (config.plugins["jsonl-log"] && args.json) patchPlugin(config, "jsonl-log", { stdout: true });
+  } catch (err) {
+    process.stderr.write(`edgeprop run: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (args.sim) return runSim(config, args, duration);
 
-  const status = setInterval(() => {
-    const line = statusLine(set);
-    process.stdout.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
-    statusShown = true;
-  }, statusMs);
-
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-    if (duration !== undefined) setTimeout(done, duration * 1000).unref();
-  });
-  clearInterval(status);
-  const final = statusLine(set, true);
-  await set.stop();
-  process.stdout.write(`${tty ? "\n" : ""}${final}\n`);
+  const started = await startHost(config, process.stderr);
+  if (!started) return 1;
+  await untilStopped(duration);
+  await started.host.stop();
+  started.flush();
   return 0;
 }
 
-/** Says once (not every scan) why ports are listed by scanning /dev. */
-function onceFallback(log: (line: string) => void): (reason: string) => void {
-  let said = false;
-  return (reason) => {
-    if (said) return;
-    said = true;
-    log(`${new Date().toISOString()} boards: ${reason}`);
-  };
-}
-
-function statusLine(set: BoardSet, final = false): string {
-  const parts = ROLES.map((role) => {
-    const link = set.links.get(role);
-    return link ? boardStatus(role, link) : `${role}: MISSING`;
+function untilStopped(durationS: number | undefined, also?: Promise<unknown>): Promise<void> {
+  return new Promise<void>((done) => {
+    const finish = () => done();
+    process.once("SIGINT", finish);
+    process.once("SIGTERM", finish);
+    if (durationS !== undefined) setTimeout(finish, durationS * 1000).unref();
+    void also?.then(finish);
   });
-  return `${final ? "final " : ""}boards ${set.links.size}/2 | ${parts.join(" | ")}`;
 }
 
-function boardStatus(role: string, link: BoardLink): string {
-  const c = link.decoder.counters;
-  const drops = DROP_REASONS.filter((r) => c.dropped(r) > 0).map((r) => `${r} ${c.dropped(r)}`);
-  const rate = link.hello ? ` ${link.hello.rate_hz} Hz` : "";
-  return (
-    `${role}: ${link.state}${rate} frames ${c.framesOk} drops ${c.droppedTotal()}` +
-    (drops.length ? ` (${drops.join(", ")})` : "") +
-    ` lost ${c.lostFrames} gaps ${c.gaps} resets ${c.resets} reconnects ${link.stats.reconnects}`
+async function runSim(
+  config: InstallationConfig,
+  args: { jobs?: string; scenario?: string; seed?: string; speed?: string; "demo-dir"?: string; vib?: string; run?: string },
+  duration: number | undefined,
+): Promise<number> {
+  if (args.vib || args.run) {
+    process.stderr.write("edgeprop run: --sim opens its own simulated ports; --vib/--run are for real boards\n");
+    return 2;
+  }
+  const jobs = Number(args.jobs ?? 5);
+  const seed = Number(args.seed ?? 1);
+  const speed = args.speed === "max" ? Infinity : Number(args.speed ?? 1);
+  if (!Number.isInteger(jobs) || jobs < 1 || !Number.isFinite(seed) || !(speed > 0)) {
+    process.stderr.write(`edgeprop run: --jobs must be a whole number ≥ 1, --seed a number, --speed > 0\n`);
+    return 2;
+  }
+  const demo = resolve(args["demo-dir"] ?? ".edgeprop-demo");
+  config.host.dataDir = resolve(demo, "data");
+  config.host.logFile = resolve(demo, "logs", "edgeprop.log");
+  const { Simulator, openPtyLink } = await import("../../firmware-sim/index.ts");
+  let link;
+  try {
+    const sim = new Simulator({ scenario: args.scenario ?? "mixed", jobs, seed });
+    link = await openPtyLink(sim, { speed });
+  } catch (err) {
+    process.stderr.write(`edgeprop run --sim: ${(err as Error).message}\n`);
+    return 1;
+  }
+  patchPlugin(config, "boards", { vib: link.links.vib, run: link.links.run });
+  process.stderr.write(
+    `SIMULATED boards (firmware-sim, scenario ${args.scenario ?? "mixed"}, ${jobs} jobs, seed ${seed}, ${speed}× real time) ` +
+      `on ${link.paths.vib} and ${link.paths.run}; data in ${demo}\n`,
   );
+  const started = await startHost(config, process.stderr);
+  if (!started) {
+    await link.stop();
+    return 1;
+  }
+  const { host, flush } = started;
+  // The ports are being opened and probed: the boards' power-up HELLO should arrive while they wait.
+  await new Promise((r) => setTimeout(r, 150));
+  link.start();
+  const jobsDone = link.done.then(() => waitForRecords(host, jobs));
+  await untilStopped(duration, jobsDone);
+  await host.stop();
+  await link.stop();
+  flush();
+  const records = host.metrics.value("job-records.records") ?? 0;
+  process.stderr.write(`run --sim: ${records} job record(s); JSON lines in ${resolve(config.host.dataDir, "jsonl-log", "jobs.jsonl")}\n`);
+  return 0;
+}
+
+/** After the simulator's last byte: wait (≤ 3 s) until every job's record is out. */
+async function waitForRecords(host: Host, jobs: number): Promise<void> {
+  const until = performance.now() + 3000;
+  while (performance.now() < until && (host.metrics.value("job-records.records") ?? 0) < jobs) await new Promise((r) => setTimeout(r, 50));
+  await host.idle();
 }

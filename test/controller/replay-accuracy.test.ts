@@ -114,10 +114,10 @@ describe("replay of simulator captures vs truth", () => {
       // VIB sends 100 SAMPLES frames a second; counters are sampled at each LATHE frame (≥ 1/s).
       const t = truth[r.ordinal - 1];
       const seconds = (t.endSimUs - t.startSimUs) / 1e6;
-      expect(Math.abs(r.frames.vib.samples - 3200 * seconds), `job ${r.ordinal}`).toBeLessThanOrEqual(3200 * 1.1);
-      expect(Math.abs(r.frames.run.samples - 1000 * seconds), `job ${r.ordinal}`).toBeLessThanOrEqual(1000 * 1.1);
-      expect(r.frames.vib.framesOk).toBeGreaterThan(90 * seconds);
-      expect([r.frames.vib.lostFrames, r.frames.run.lostFrames, r.frames.vib.dropped, r.frames.run.dropped]).toEqual([0, 0, 0, 0]);
+      expect(Math.abs((r.frames.vib as Record<string, number>).samples - 3200 * seconds), `job ${r.ordinal}`).toBeLessThanOrEqual(3200 * 1.1);
+      expect(Math.abs((r.frames.run as Record<string, number>).samples - 1000 * seconds), `job ${r.ordinal}`).toBeLessThanOrEqual(1000 * 1.1);
+      expect((r.frames.vib as Record<string, number>).framesOk).toBeGreaterThan(90 * seconds);
+      expect([(r.frames.vib as Record<string, number>).lostFrames, (r.frames.run as Record<string, number>).lostFrames, (r.frames.vib as Record<string, number>).dropped, (r.frames.run as Record<string, number>).dropped]).toEqual([0, 0, 0, 0]);
     }
   });
 });

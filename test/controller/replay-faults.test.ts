@@ -40,7 +40,7 @@ describe("replay", () => {
     expect(sim.jobs[0].startSimUs).toBeLessThan(8e6);
     expect(sim.jobs[0].endSimUs).toBeGreaterThan(8.4e6);
     expect([records[0].status, records[0].reason]).toEqual(["interrupted", Reason.RUN_RESET]);
-    expect(records[0].frames.run.resets).toBe(1);
+    expect((records[0].frames.run as Record<string, number>).resets).toBe(1);
     const last = records.at(-1)!;
     expect(last.status).toBe("complete");
     expect(Math.abs(last.measured.lroPreUm! - sim.jobs[1].lroBeforeUm!)).toBeLessThanOrEqual(1.5);
@@ -64,7 +64,7 @@ describe("replay", () => {
     const { records } = await replayRecords({ dir });
     expect(records.map((r) => r.status)).toEqual(["complete", "complete", "complete"]);
     for (const [i, r] of records.entries()) {
-      expect(r.frames.vib.dropped + r.frames.run.dropped).toBeGreaterThan(0);
+      expect((r.frames.vib as Record<string, number>).dropped + (r.frames.run as Record<string, number>).dropped).toBeGreaterThan(0);
       expect(Math.abs(r.measured.lroPreUm! - sim.jobs[i].lroBeforeUm!)).toBeLessThanOrEqual(1.5);
     }
   });
