@@ -1,0 +1,26 @@
+// The controller's replay pipeline (config/replay.yaml) on a capture folder, with the job-log plugin
+// writing into `db` and, optionally, a preloaded collector plugin: for the job-log tests.
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { shippedConfig } from "../../../src/cli/pipeline.ts";
+import { loadConfigFile, type InstallationConfig } from "../../../src/runtime/index.ts";
+
+const jobLogModule = fileURLToPath(new URL("../../../plugins/job-log/index.ts", import.meta.url));
+
+export async function replayConfig(dir: string, db: string | null, opts: { idPrefix?: string; collector?: boolean } = {}): Promise<InstallationConfig> {
+  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  config.host.dataDir = join(dir, "data");
+  config.plugins["replay-source"].config = { vib: join(dir, "vib.bin"), run: join(dir, "run.bin") };
+  config.plugins["job-records"].config = { labels: join(dir, "labels.jsonl") };
+  if (opts.idPrefix) config.plugins["job-tracker"].config = { ...(config.plugins["job-tracker"].config as object), idPrefix: opts.idPrefix };
+  config.plugins.console.enabled = false;
+  config.plugins["jsonl-log"].enabled = false;
+  const { ["replay-source"]: source, ...rest } = config.plugins;
+  config.plugins = {
+    ...rest,
+    ...(db ? { "job-log": { module: resolve(jobLogModule), enabled: true, config: { db } } } : {}),
+    ...(opts.collector ? { collector: { module: "test:collector", enabled: true } } : {}),
+    "replay-source": source,
+  };
+  return config;
+}
