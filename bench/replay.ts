@@ -1,62 +1,144 @@
-// Replay throughput (npm run bench:replay): a pair of captures (10 min of both boards' board time,
-// realistic frame mix) played by ReplaySource — streaming file reads, time-ordered merge of the two
-// files, decoding — side by side with the decoders alone fed the same bytes from memory in 64 KiB
-// chunks (no files, no merge). The ratio is what reading and merging cost on top of decoding.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Shop-controller benchmark (npm run bench:replay [-- --minutes N --live-s S --long]).
+//
+// 1. Replay speed: simulator captures of both boards at full rate (VIB 3200 Hz × 3, RUN 1000 Hz,
+//    INDEX, LATHE, STATUS) replayed through the whole pipeline (config/replay.yaml: tracker,
+//    features, rules, records) as fast as the CPU allows, in × real time, side by side in the same
+//    run with: the simulator's own generation speed, and ReplaySource decoding the same files with
+//    no pipeline (read + merge + decode only).
+// 2. Memory: RSS sampled every 250 ms during a long replay (default 30 min of board time, --long:
+//    2 h): first, max and last after warm-up, and the growth from the first to the last quarter.
+// 3. Live: the simulator at real time in a child process (`edgeprop sim --pty --speed 1`), the
+//    controller (config/sim.yaml, boards on the ptys) in this process for --live-s seconds: CPU of
+//    this process as % of one core, and latency from the arrival of the last sample a revolution
+//    needs to its features (p50 / p99 / max over all revolutions).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StreamDecoder } from "../src/protocol/index.ts";
+import { fileURLToPath } from "node:url";
+import { Simulator, writeCaptures } from "../firmware-sim/index.ts";
 import { ReplaySource } from "../src/transport/replay-source.ts";
-import { runStream, vibStream } from "../test/protocol/support/board-stream.ts";
+import { definePlugin, Host, loadConfigFile, z, type InstallationConfig } from "../src/runtime/index.ts";
+import { featureRevs } from "../src/controller/channels.ts";
+import { jobRecordChannel } from "../src/store/job-record.ts";
+import { shippedConfig } from "../src/cli/pipeline.ts";
 
-const BOARD_SECONDS = 600;
-const PASSES = 5;
+const argv = process.argv.slice(2);
+const opt = (name: string, def: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : def;
+};
+const LONG = argv.includes("--long");
+const MINUTES = opt("minutes", LONG ? 120 : 30);
+const LIVE_S = opt("live-s", 30);
+const JOB_S = 16.4; // mean simulated job length
 
-const vib = vibStream({ seconds: BOARD_SECONDS, seed: 1 });
-const run = runStream({ seconds: BOARD_SECONDS, seed: 2 });
-const total = vib.bytes.length + run.bytes.length;
+function collector(onLatency?: (ms: number) => void) {
+  let records = 0;
+  const plugin = definePlugin(
+    { name: "bench-collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel, featureRevs] },
+    (ctx) => {
+      const r = ctx.channels.reader(jobRecordChannel, () => {
+        while (r.shift() !== undefined) records++;
+      });
+      const f = ctx.channels.reader(featureRevs, () => {
+        for (let i = f.next(); i >= 0; i = f.next()) if (kind[i] === 2 && onLatency && lat[i] === lat[i]) onLatency(lat[i]);
+      });
+      const kind = f.column("kind");
+      const lat = f.column("latencyMs");
+      return {};
+    },
+  );
+  return { plugin, records: () => records };
+}
+
+function withCollector(config: InstallationConfig, sourceName: string): void {
+  const { [sourceName]: source, ...rest } = config.plugins;
+  if (rest.console) rest.console.enabled = false;
+  if (rest["jsonl-log"]) rest["jsonl-log"].enabled = false;
+  config.plugins = { ...rest, "bench-collector": { module: "bench:collector", enabled: true }, [sourceName]: source };
+}
+
+// ---- captures
 const dir = mkdtempSync(join(tmpdir(), "edgeprop-bench-replay-"));
-writeFileSync(join(dir, "vib.bin"), vib.bytes);
-writeFileSync(join(dir, "run.bin"), run.bytes);
+const jobs = Math.ceil((MINUTES * 60) / JOB_S);
+let t0 = performance.now();
+const summary = writeCaptures(new Simulator({ scenario: "mixed", jobs, seed: 42, keepRevolutions: false }), dir);
+const genS = (performance.now() - t0) / 1000;
+const boardS = summary.simSeconds;
+const mb = (summary.bytes.vib + summary.bytes.run) / 1e6;
+console.log(`captures: ${summary.jobs} jobs, ${(boardS / 60).toFixed(1)} min of both boards, ${mb.toFixed(1)} MB (${((mb * 1e3) / boardS).toFixed(1)} kB/s live)`);
 
-function decodeInMemory(): number {
-  const v = new StreamDecoder({ channels: 3 });
-  const r = new StreamDecoder({ channels: 1 });
-  for (const [d, bytes] of [[v, vib.bytes], [r, run.bytes]] as const) {
-    for (let i = 0; i < bytes.length; i += 65536) d.push(bytes.subarray(i, i + 65536));
-  }
-  return v.counters.samples + r.counters.samples;
-}
+// ---- decode only
+t0 = performance.now();
+const plain = new ReplaySource({ dir, readBytes: 65536 });
+await plain.play();
+const decodeS = (performance.now() - t0) / 1000;
 
-async function replay(readBytes: number): Promise<number> {
-  const source = new ReplaySource({ dir, readBytes });
-  await source.play();
-  return source.vib.counters.samples + source.run.counters.samples;
-}
-
-async function best(fn: () => number | Promise<number>): Promise<{ mbs: number; samples: number }> {
-  let bestMs = Infinity;
-  let samples = 0;
-  for (let i = 0; i < PASSES + 1; i++) {
-    const t0 = performance.now();
-    samples = await fn();
-    const ms = performance.now() - t0;
-    if (i > 0) bestMs = Math.min(bestMs, ms); // first pass warms up
-  }
-  return { mbs: total / 1e6 / (bestMs / 1e3), samples };
-}
-
-const memory = await best(decodeInMemory);
-const replay64k = await best(() => replay(65536));
-const replay4k = await best(() => replay(4096));
+// ---- full pipeline, with RSS samples
+const rss: number[] = [];
+const sampler = setInterval(() => rss.push(process.memoryUsage().rss / 1e6), 250);
+const config = await loadConfigFile(shippedConfig("replay.yaml"));
+config.plugins["replay-source"].config = { vib: join(dir, "vib.bin"), run: join(dir, "run.bin") };
+withCollector(config, "replay-source");
+const c = collector();
+t0 = performance.now();
+const host = await Host.load(config, { preloaded: { "bench:collector": c.plugin } });
+await host.start();
+while ((host.metrics.value("replay-source.done") ?? 0) === 0) await new Promise((r) => setTimeout(r, 5));
+await host.idle();
+const pipeS = (performance.now() - t0) / 1000;
+await host.stop();
+clearInterval(sampler);
 rmSync(dir, { recursive: true, force: true });
-if (replay64k.samples !== memory.samples || replay4k.samples !== memory.samples) {
-  throw new Error(`replay decoded ${replay64k.samples} / ${replay4k.samples} samples, in-memory ${memory.samples}`);
-}
-const boardsRate = total / BOARD_SECONDS;
-const row = (name: string, mbs: number) =>
-  `${name.padEnd(44)} ${mbs.toFixed(1).padStart(7)} MB/s  ${(mbs / memory.mbs).toFixed(2).padStart(5)}× in-memory  ${((mbs * 1e6) / boardsRate).toFixed(0).padStart(6)}× real time`;
-console.log(`captures: ${(total / 1e6).toFixed(1)} MB = ${BOARD_SECONDS} s of both boards (${(boardsRate / 1e3).toFixed(1)} kB/s live)`);
-console.log(row("decoders alone, bytes in memory, 64 KiB", memory.mbs));
-console.log(row("ReplaySource, files, merged, 64 KiB reads", replay64k.mbs));
-console.log(row("ReplaySource, files, merged, 4 KiB reads", replay4k.mbs));
+
+const x = (s: number) => `${(boardS / s).toFixed(0).padStart(6)}× real time`;
+console.log(`\nreplay speed (${(boardS / 60).toFixed(1)} min of board time):`);
+console.log(`  ${"full pipeline (edgeprop replay)".padEnd(46)} ${pipeS.toFixed(2).padStart(7)} s ${x(pipeS)}   ${c.records()} job records`);
+console.log(`  ${"ReplaySource decode only (no pipeline)".padEnd(46)} ${decodeS.toFixed(2).padStart(7)} s ${x(decodeS)}   pipeline = ${(decodeS / pipeS).toFixed(2)}× its speed`);
+console.log(`  ${"firmware-sim generating the captures".padEnd(46)} ${genS.toFixed(2).padStart(7)} s ${x(genS)}`);
+console.log(`  one hour of board time replays in ${((3600 / boardS) * pipeS).toFixed(1)} s`);
+
+const warm = rss.slice(Math.floor(rss.length * 0.1));
+const q = Math.max(1, Math.floor(warm.length / 4));
+const avg = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+console.log(`\nRSS during the replay (${rss.length} samples): after warm-up first ${warm[0]?.toFixed(0)} MB, max ${Math.max(...warm).toFixed(0)} MB, last ${warm.at(-1)?.toFixed(0)} MB; last quarter − first quarter ${(avg(warm.slice(-q)) - avg(warm.slice(0, q))).toFixed(1)} MB`);
+
+// ---- live at real time
+const bin = fileURLToPath(new URL("../bin/edgeprop.js", import.meta.url));
+const child = spawn(process.execPath, [bin, "sim", "--pty", "--speed", "1", "--scenario", "good", "--jobs", "100", "--wait-ms", "300"], { stdio: ["ignore", "pipe", "inherit"] });
+const paths = await new Promise<{ vib: string; run: string }>((resolve, reject) => {
+  let buf = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const nl = buf.indexOf("\n");
+    if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as { vib: string; run: string });
+  });
+  child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
+});
+const live = await loadConfigFile(shippedConfig("sim.yaml"));
+live.host.logFile = undefined;
+live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
+withCollector(live, "boards");
+const lat: number[] = [];
+const lc = collector((ms) => lat.push(ms));
+const liveHost = await Host.load(live, { preloaded: { "bench:collector": lc.plugin } });
+await liveHost.start();
+await new Promise((r) => setTimeout(r, 3000)); // boards found, first revolutions
+lat.length = 0;
+const cpu0 = process.cpuUsage();
+const w0 = performance.now();
+await new Promise((r) => setTimeout(r, LIVE_S * 1000));
+const cpu = process.cpuUsage(cpu0);
+const wall = performance.now() - w0;
+const liveRss = process.memoryUsage().rss / 1e6;
+await liveHost.stop();
+child.kill("SIGTERM");
+lat.sort((a, b) => a - b);
+const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+console.log(`\nlive at real time (${LIVE_S} s, simulator in a child process on ptys):`);
+console.log(`  controller CPU ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(2)} % of one core (user ${(cpu.user / 1000 / wall * 100).toFixed(2)} %, system ${(cpu.system / 1000 / wall * 100).toFixed(2)} %), RSS ${liveRss.toFixed(0)} MB`);
+if (lat.length > 0) {
+  console.log(`  last sample's arrival → features, ${lat.length} revolutions: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${lat.at(-1)!.toFixed(2)} ms`);
+} else console.log("  no revolutions measured live (boards not found?)");
+process.exit(0);
