@@ -30,7 +30,7 @@ export default definePlugin(
     const out = ctx.channels.writer(judderEstimates);
     const lro = new Float64Array(8192);
     const scratch = new Float64Array(8192);
-    const s = new Float64Array(3); // [ordinal, n, decided p (NaN: not decided)]
+    const s = new Float64Array(3); // [ordinal, n, decided p (−1: not decided, or no LRO before the cut)]
     const backlog: Parameters<typeof out.push>[0][] = [];
     const flush = (): void => {
       while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
@@ -42,14 +42,13 @@ export default definePlugin(
         if (kind === StreamKind.START) {
           s[0] = c.ordinal[i];
           s[1] = 0;
-          s[2] = Number.NaN;
+          s[2] = -1;
         } else if (kind === StreamKind.REV) {
           if (c.ordinal[i] === s[0] && c.ok[i] === 1 && c.phase[i] === LatheState.MEASURE && c.comp[i] === 1 && s[1] < lro.length) lro[s[1]++] = c.lroUm[i];
         } else if (kind === StreamKind.CUT_END && c.ordinal[i] === s[0]) {
           scratch.set(lro.subarray(0, s[1]));
           const p = judderP(medianOf(scratch, s[1]), config);
-          s[2] = p === null ? Number.NaN : p;
-          if (p === null) s[2] = -1;
+          s[2] = p === null ? -1 : p;
         } else if (kind === StreamKind.END && c.ordinal[i] === s[0]) {
           const p = s[2] >= 0 ? s[2] : null;
           backlog.push({ ordinal: s[0], p, flag: p === null ? null : p >= config.threshold, source: "rule", modelVersion: null });

@@ -103,4 +103,18 @@ describe("JobTracker", () => {
     expect(events.filter((e) => e.kind === "rev").map((e) => e.t)).toEqual([100_000, 1_300_000, 2_100_000]);
     expect(t.unpaired).toBe(1); // the gap's mark had no known previous mark to pair with
   });
+
+  it("ends a running job interrupted when a board goes away or the captures end", () => {
+    for (const reason of [Reason.VIB_LOST, Reason.RUN_LOST, Reason.END_OF_CAPTURE]) {
+      const { t, events } = tracker();
+      t.onLathe(0, 0, 1, 0, 0);
+      t.onLathe(1e6, 1e6, 2, 0, 0);
+      t.onGone(1.5e6, reason);
+      expect(events.at(-1)).toMatchObject({ kind: "end", ordinal: 1, t: 1.5e6 });
+      expect([t.inJob, t.reason]).toEqual([false, reason]);
+      t.onLathe(2e6, 2e6, 2, 0, 0); // the lathe goes on cutting: no new job until idle → measure
+      expect(events.filter((e) => e.kind === "start").length).toBe(1);
+    }
+  });
 });
+
