@@ -4,13 +4,16 @@
 // The child script's default export prepares everything (build, warm-up) and returns the hot loop:
 //   export default async function prepare(args: string[]): Promise<() => void>
 // The runner lets start-up garbage settle, observes 'gc' performance entries only while the returned
-// function runs, and reports the count.
+// function runs, and reports the count (a full run is repeated once when the first saw GC, see
+// gc-child-runner.ts for why).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export interface GcCount {
-  /** GC entries observed while the hot loop ran. */
+  /** GC entries observed while the hot loop ran (its counted run: see gc-child-runner.ts). */
   gc: number;
+  /** GC entries of each full run: a second run happens only when the first one saw GC. */
+  runs: number[];
   /** Wall time of the hot loop in milliseconds. */
   ms: number;
   /** Whatever the child printed before the result line. */
@@ -36,8 +39,8 @@ export function countGcInChild(script: string, args: string[] = []): Promise<GcC
         reject(new Error(`gc child ${script} exited with ${code}\n${out}\n${err}`));
         return;
       }
-      const result = JSON.parse(last) as { gc: number; ms: number };
-      resolve({ gc: result.gc, ms: result.ms, output: lines.join("\n") });
+      const result = JSON.parse(last) as { gc: number; ms: number; runs: number[] };
+      resolve({ gc: result.gc, ms: result.ms, runs: result.runs, output: lines.join("\n") });
     });
   });
 }
