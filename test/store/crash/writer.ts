@@ -16,7 +16,7 @@ for (let n = 1; ; n++) {
   const id = `${tag}-${n}`;
   log.startJob({ id, ordinal: n });
   process.stdout.write(`S ${id}\n`);
-  Atomics.wait(pause, 0, 0, 1 + Math.random() * 3); // the job runs a little while (sleeping, not spinning)
+  Atomics.wait(pause, 0, 0, 10 + Math.random() * 10); // the job runs a little while (sleeping, not spinning)
   net.train([Math.random(), 0.5, 0.1, 0.2], [1]);
   const e = entry(n, 40, { id, labels: { judder: n % 2 === 0, dtvUm: n, raUm: null } });
   log.endJob(e);
