@@ -1,7 +1,7 @@
 // Per-revolution measurements from the two boards' samples, in board time: keeps its own rings of
 // VIB and RUN samples (filled from the source's channels), queues the job tracker's rows in order,
-// and completes a revolution once both boards' samples reach its end (or, when one board stays
-// behind, once the other is 2 s past it). A completed revolution gets:
+// and completes a revolution once both boards' next sample would lie at or past its end (or, when one
+// board stays behind, once the other is 2 s past it). A completed revolution gets:
 //   ok        1 when both boards' samples cover it without a discontinuity (same segment, no time
 //             gap over 2.5 sample periods, first/last sample within 2 periods of the marks, none
 //             overwritten), else 0: a revolution across a reset, seq gap or stall is dropped
@@ -24,6 +24,8 @@ export const Row = Object.fromEntries(REV_META_FIELDS.map((f, i) => [f, i])) as 
 const META = REV_META_FIELDS.length;
 /** A board this far (µs) past a revolution's end completes it without waiting for the other one. */
 const GIVE_UP_US = 2_000_000;
+/** Sample times are exact (t_us + k × 1e6 / rate); this only absorbs float rounding, µs. */
+const SLACK_US = 0.5;
 
 class Ring {
   readonly t: Float64Array;
@@ -154,8 +156,9 @@ export class RevolutionAssembler {
     const kind = q[base];
     if (kind === StreamKind.REV) {
       const end = q[base + 2] + q[base + 3];
-      const vn = this.vib.s[NEWEST];
-      const rn = this.run.s[NEWEST];
+      // A board has all of the revolution's samples once its next sample would be at or past the end.
+      const vn = this.vib.s[NEWEST] + 1e6 / this.vib.s[RATE] - SLACK_US;
+      const rn = this.run.s[NEWEST] + 1e6 / this.run.s[RATE] - SLACK_US;
       const ready = this.qs[2] === 1 || (vn >= end && rn >= end) || vn >= end + GIVE_UP_US || rn >= end + GIVE_UP_US;
       if (!ready) return false;
     }

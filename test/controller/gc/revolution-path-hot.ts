@@ -34,7 +34,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
   // Channel-like columns of one sample each (slot 0), refilled per sample.
   const v = { t: new Float64Array(1), x: new Float64Array(1), y: new Float64Array(1), z: new Float64Array(1), sat: new Float64Array(1), seg: new Float64Array(1), w: new Float64Array(1) };
   const r = { t: new Float64Array(1), v: new Float64Array(1), sat: new Float64Array(1), seg: new Float64Array(1), w: new Float64Array(1) };
-  const keep: Float64Array[] = [];
+  const keep: { k: number; lro: number }[] = [];
   const clock = new Float64Array([0, 0, 0, 0]); // [vib next t, run next t, next mark, sink]
   v.w[0] = Number.NaN;
   r.w[0] = Number.NaN;
@@ -60,8 +60,9 @@ export default async function prepare(args: string[]): Promise<() => void> {
       builder.addRow(asm.row);
       if (asm.row[0] === StreamKind.REV && asm.row[8] === 1) clock[3] += asm.row[9];
       if (mode === "alloc") {
-        keep.push(asm.row.slice(), new Float64Array(8192));
-        if (keep.length > 64) keep.length = 0;
+        // small heap objects (typed arrays' backing stores live outside the young generation)
+        for (let k = 0; k < 2000; k++) keep.push({ k, lro: asm.row[9] });
+        if (keep.length > 100_000) keep.length = 0;
       }
     }
   };
