@@ -1,0 +1,16 @@
+// One job as the evaluation sees it: the learners' inputs (decided at the end of the last cut pass,
+// before the check pass), the controller's measurements and rule estimates, and the labels.
+import type { JobLabels } from "./targets.ts";
+
+export interface JobSample {
+  ordinal: number;
+  status: "complete" | "interrupted";
+  /** INPUT_NAMES vector at the last CUT_END; null when the job never finished a cut pass. */
+  inputs: number[] | null;
+  lroPreUm: number | null;
+  lroPostUm: number | null;
+  /** The rule plugins' estimates from the same run (judder p, residual runout). */
+  ruleP: number | null;
+  ruleLroPostUm: number | null;
+  labels: JobLabels | null;
+}

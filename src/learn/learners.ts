@@ -1,0 +1,99 @@
+// The two estimators of the shop controller, as the plugins and the evaluation use them:
+//
+//   JudderLearner      p(judder) from the job inputs. Cold start: until `minLabels` labels have been
+//                      learned, the stated rule (src/controller/rules.ts: logistic in LRO before the cut,
+//                      p = 0.5 at 50 µm) with source "rule"; then the network, source "model".
+//   CutQualityLearner  residual runout (regression on the check pass's lroPostUm: the network learns
+//                      the correction to the rule's estimate c_lro_rule, lroPostUm − c_lro_rule) and Ra (a separate
+//                      network, taught only by jobs with a raUm label). Cold start: residual runout =
+//                      the rule's median LRO of the last cut revolutions over the cut face (input
+//                      c_lro_rule), Ra = null, source "rule"; each network takes over once it has
+//                      `minLabels` labels (source "model" when the residual network does).
+// Both: estimate() before the label (it also adds the inputs to the normalisation statistics), learn()
+// when it arrives. Allocation-free apart from the small estimate objects the plugins send.
+import { judderP, DEFAULT_JUDDER_RULE, type JudderRuleConfig } from "../controller/rules.ts";
+import { INPUT_INDEX, INPUT_NAMES } from "./job-inputs.ts";
+import { OnlineModel, type OnlineModelOptions } from "./online-model.ts";
+import { judderTarget, raTarget, residualTarget, type JobLabels } from "./targets.ts";
+
+export type LearnerOptions = Partial<Omit<OnlineModelOptions, "kind" | "inputs" | "task">>;
+export type Source = "model" | "prior" | "rule";
+
+export const MODEL_KINDS = { judder: "judder", residual: "residual-runout", ra: "ra" } as const;
+
+export class JudderLearner {
+  readonly model: OnlineModel;
+  /** model: a loaded one (loadOnlineModel with judderModelOptions), else a new one. */
+  constructor(options: LearnerOptions = {}, readonly rule: JudderRuleConfig = DEFAULT_JUDDER_RULE, model?: OnlineModel) {
+    this.model = model ?? new OnlineModel(judderModelOptions(options));
+  }
+
+  /** [p, source]: the network's p once ready, else the rule's (null without an LRO before the cut). */
+  estimate(inputs: ArrayLike<number>, lroPreUm: number | null): { p: number | null; source: Source; modelVersion: string | null; modelP: number } {
+    this.model.observe(inputs);
+    const modelP = this.model.predict(inputs);
+    if (this.model.ready && modelP === modelP) return { p: modelP, source: "model", modelVersion: this.model.versionName(), modelP };
+    return { p: judderP(lroPreUm, this.rule), source: "rule", modelVersion: null, modelP };
+  }
+
+  /** Learns from a job's labels; false when they give no judder label. */
+  learn(inputs: ArrayLike<number>, labels: JobLabels | null, lroPreUm: number | null): boolean {
+    const t = judderTarget(labels, lroPreUm);
+    return t === t ? this.model.learn(inputs, t) : false;
+  }
+}
+
+export class CutQualityLearner {
+  readonly residual: OnlineModel;
+  readonly ra: OnlineModel;
+  /** Running (exponentially weighted, 1/20) absolute errors of the rule's and the network's
+   *  residual-runout estimates, measured before each label is learned. The network's estimate is
+   *  used only while its running error is below the rule's. */
+  ruleError = Number.NaN;
+  modelError = Number.NaN;
+  constructor(options: LearnerOptions = {}, raOptions: LearnerOptions = options, models?: { residual: OnlineModel; ra: OnlineModel }) {
+    this.residual = models?.residual ?? new OnlineModel(residualModelOptions(options));
+    this.ra = models?.ra ?? new OnlineModel(raModelOptions(raOptions));
+  }
+
+  estimate(inputs: ArrayLike<number>): { lroPostUm: number | null; raUm: number | null; source: Source; modelVersion: string | null; modelLroPostUm: number; modelRaUm: number } {
+    this.residual.observe(inputs);
+    this.ra.observe(inputs);
+    const mRes = this.residual.predict(inputs);
+    const mRa = this.ra.predict(inputs);
+    const rule = inputs[INPUT_INDEX.c_lro_rule];
+    const useRes = this.residual.ready && mRes === mRes && this.modelError < this.ruleError;
+    const useRa = this.ra.ready && mRa === mRa;
+    const base = rule === rule ? rule : 0;
+    const lroPostUm = useRes ? Math.max(0, base + mRes) : rule === rule ? rule : null;
+    const raUm = useRa ? Math.max(0, mRa) : null;
+    const modelVersion = useRes || useRa ? `${useRes ? this.residual.versionName() : "rule"}+${useRa ? this.ra.versionName() : "none"}` : null;
+    return { lroPostUm, raUm, source: useRes ? "model" : "rule", modelVersion, modelLroPostUm: base + mRes, modelRaUm: mRa };
+  }
+
+  /** Learns residual runout from the check pass and Ra when labelled; returns what was learned. */
+  learn(inputs: ArrayLike<number>, labels: JobLabels | null, lroPostUm: number | null): { residual: boolean; ra: boolean } {
+    const rule = inputs[INPUT_INDEX.c_lro_rule];
+    const base = rule === rule ? rule : 0;
+    const t = residualTarget(lroPostUm);
+    if (t === t) {
+      const em = Math.abs(base + this.residual.predict(inputs) - t);
+      const er = rule === rule ? Math.abs(rule - t) : Infinity;
+      this.modelError = this.modelError === this.modelError ? 0.95 * this.modelError + 0.05 * em : em;
+      this.ruleError = this.ruleError === this.ruleError ? 0.95 * this.ruleError + 0.05 * er : er;
+    }
+    const r = t - base;
+    const a = raTarget(labels);
+    return { residual: r === r ? this.residual.learn(inputs, r) : false, ra: a === a ? this.ra.learn(inputs, a) : false };
+  }
+}
+
+export function judderModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
+  return { ...options, kind: MODEL_KINDS.judder, inputs: INPUT_NAMES, task: "binary" };
+}
+export function residualModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
+  return { ...options, kind: MODEL_KINDS.residual, inputs: INPUT_NAMES, task: "regression" };
+}
+export function raModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
+  return { ...options, kind: MODEL_KINDS.ra, inputs: INPUT_NAMES, task: "regression", seed: (options.seed ?? 1) + 7 };
+}

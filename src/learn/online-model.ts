@@ -1,0 +1,361 @@
+// One online-learned estimator: a small network (core engine) over normalised per-job inputs,
+// trained test-then-train, with a bounded replay buffer, versions and automatic rollback.
+//
+//   predict(x)      the estimate for inputs x (raw, INPUT_NAMES layout) with the current version;
+//                   observe(x) first adds x to the normalisation statistics (no label involved).
+//   learn(x, t)     a label arrived for inputs x: the sample goes into the replay buffer (FIFO, the
+//                   newest `replaySize`), the network takes `newSteps` steps on it and `replaySteps`
+//                   steps on buffer samples (half of them drawn from the newest `recentWindow`, so
+//                   replay is weighted towards the present: that is what lets accuracy come back
+//                   after the car population changes; the learning rate never decays). Every call
+//                   that trains makes a new version.
+//   rollback        every label's loss is measured before the model learns it (prequential); a fast
+//                   running average (≈ the last 10 labels) is compared with a slow one kept over
+//                   healthy stretches only. fast > factor × slow + margin means the model's running
+//                   error degraded sharply since its recent updates (a burst of wrong labels, a
+//                   broken sensor): the model goes back to the older of its two latest healthy
+//                   checkpoints (taken every `checkpointEvery` labels while healthy, so ≥ that many
+//                   labels before the trouble), the samples labelled since then leave the replay
+//                   buffer (they are not replayed again), and a rollback is reported (onRollback).
+//                   While the trouble lasts no checkpoint is taken, so repeated rollbacks return to
+//                   the same good state. A population change raises the error far less than that.
+// Binary task: sigmoid output, bce; predict gives p. Regression: linear output on the target's own
+// normalised scale (a Normaliser of width 1), half-sse; predict gives the target's unit.
+// Allocation-free per predict/learn after construction (a rollback allocates its report).
+import { createNetwork, Rng, type Network } from "../core/index.ts";
+import { Normaliser } from "./normaliser.ts";
+
+export interface OnlineModelOptions {
+  /** Registry kind and version prefix, e.g. "judder". */
+  kind: string;
+  inputs: readonly string[];
+  task: "binary" | "regression";
+  /** Hidden tanh units (default 16). */
+  hidden?: number;
+  /** Adam learning rate, constant (default 0.003). */
+  learningRate?: number;
+  /** L2 weight decay (default 1e-4). */
+  weightDecay?: number;
+  /** Labelled samples kept for replay (default 256). */
+  replaySize?: number;
+  /** Replay steps per label (default 8). */
+  replaySteps?: number;
+  /** Steps on the new sample itself (default 1). */
+  newSteps?: number;
+  /** Replay draws from the newest `recentWindow` samples with probability `recentFraction` (default 32, 0.5). */
+  recentWindow?: number;
+  recentFraction?: number;
+  /** Labels before the model's estimates are used (cold start; default 30). */
+  minLabels?: number;
+  /** Normalisation window (Normaliser; default 500). */
+  normWindow?: number;
+  /** Rollback guard: error factor (default 2) and
+   *  margin (0.2: bce for binary, half-sse on the clamped z-scored target for regression), checkpoint spacing (10). */
+  guardFactor?: number;
+  guardMargin?: number;
+  checkpointEvery?: number;
+  /** Turn the rollback guard off (for comparison runs). */
+  rollback?: boolean;
+  seed?: number;
+}
+
+export interface RollbackReport {
+  kind: string;
+  from: number;
+  to: number;
+  anchorError: number;
+  baseline: number;
+  /** Replay samples dropped (labelled after the checkpoint). */
+  dropped: number;
+}
+
+/** Weights of the fast (≈ last 10 labels) and slow (≈ last 50 healthy labels) running losses. */
+const FAST = 0.1;
+const SLOW = 0.02;
+
+interface Checkpoint {
+  params: Float64Array;
+  opt: Float64Array[];
+  steps: number;
+  version: number;
+  labelSeq: number;
+  valid: boolean;
+}
+
+export class OnlineModel {
+  readonly kind: string;
+  readonly inputs: readonly string[];
+  readonly task: "binary" | "regression";
+  readonly net: Network;
+  readonly norm: Normaliser;
+  /** Regression only: the target's statistics. */
+  readonly targetNorm: Normaliser;
+  readonly opts: Required<Omit<OnlineModelOptions, "kind" | "inputs" | "task">>;
+  /** Model version: +1 for every update, back to a checkpoint's on rollback. */
+  version = 0;
+  /** Labels learned (all time, also those later dropped by a rollback). */
+  labels = 0;
+  rollbacks = 0;
+  /** Running loss of the newest labels, each measured before it was learned (fast), and the
+   *  running loss over healthy stretches (baseline). */
+  anchorError = Number.NaN;
+  baseline = Number.NaN;
+  onRollback: ((r: RollbackReport) => void) | null = null;
+
+  private readonly width: number;
+  private readonly bufX: Float64Array;
+  private readonly bufT: Float64Array;
+  /** Label sequence number of each buffer slot (−1: empty or dropped). */
+  private readonly bufSeq: Float64Array;
+  private bufWritten = 0;
+  private readonly z: Float64Array;
+  private readonly xRaw: Float64Array;
+  private readonly t1 = new Float64Array(1);
+  private readonly rng: Rng;
+  private readonly cps: Checkpoint[];
+  private cpNext = 0;
+  private sinceCheckpoint = 0;
+
+  constructor(options: OnlineModelOptions) {
+    this.kind = options.kind;
+    this.inputs = Object.freeze([...options.inputs]);
+    this.task = options.task;
+    const o = {
+      hidden: 16, learningRate: 0.003, weightDecay: 1e-4, replaySize: 256, replaySteps: 8, newSteps: 1,
+      recentWindow: 32, recentFraction: 0.5, minLabels: 30, normWindow: 500, guardFactor: 2,
+      guardMargin: 0.2, checkpointEvery: 10, rollback: true, seed: 1,
+    };
+    for (const k of Object.keys(o) as (keyof typeof o)[]) {
+      const v = options[k];
+      if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+    }
+    for (const k of ["hidden", "replaySize", "replaySteps", "recentWindow", "minLabels", "normWindow", "checkpointEvery"] as const) {
+      if (!Number.isInteger(o[k]) || o[k] < (k === "replaySteps" ? 0 : 1)) throw new RangeError(`OnlineModel ${this.kind}: ${k} must be a positive integer, got ${o[k]}`);
+    }
+    if (!(o.learningRate > 0)) throw new RangeError(`OnlineModel ${this.kind}: learningRate must be > 0, got ${o.learningRate}`);
+    this.opts = o;
+    this.width = options.inputs.length;
+    this.net = createNetwork({
+      inputs: this.width,
+      layers: [{ units: o.hidden, activation: "tanh" }, { units: 1, activation: this.task === "binary" ? "sigmoid" : "linear" }],
+      loss: this.task === "binary" ? "bce" : "half-sse",
+      optimizer: { type: "adam", learningRate: o.learningRate },
+      weightDecay: o.weightDecay,
+      clipNorm: 5,
+      batchSize: 1,
+      precision: "f64",
+      seed: o.seed,
+    });
+    this.norm = new Normaliser(this.width, o.normWindow);
+    this.targetNorm = new Normaliser(1, o.normWindow);
+    this.bufX = new Float64Array(o.replaySize * this.width);
+    this.bufT = new Float64Array(o.replaySize);
+    this.bufSeq = new Float64Array(o.replaySize).fill(-1);
+    this.z = new Float64Array(this.width);
+    this.xRaw = new Float64Array(this.width);
+    this.rng = new Rng(o.seed ^ 0x5eed);
+    this.cps = [0, 1].map(() => ({
+      params: new Float64Array(this.net.params.length),
+      opt: this.net.optimizerState.map((s) => new Float64Array(s.length)),
+      steps: 0, version: 0, labelSeq: 0, valid: false,
+    }));
+  }
+
+  /** Whether the model has learned enough labels for its estimates to be used. */
+  get ready(): boolean {
+    return this.labels - this.droppedLabels >= this.opts.minLabels;
+  }
+  private droppedLabels = 0;
+
+  /** Version label, e.g. "judder-v42". */
+  versionName(): string {
+    return `${this.kind}-v${this.version}`;
+  }
+
+  /** Adds x to the normalisation statistics (call once per job, before predict). */
+  observe(x: ArrayLike<number>): void {
+    this.norm.observe(x);
+  }
+
+  /** Estimate for x: p (binary) or the target in its unit (regression); NaN when x is refused. */
+  predict(x: ArrayLike<number>): number {
+    this.norm.apply(x, this.z);
+    const y = this.net.forward(this.z);
+    const v = y[0];
+    if (this.task === "binary") return v;
+    return this.targetNorm.invert(0, v);
+  }
+
+  /** Learns one labelled sample (x raw inputs, t: 0/1 or the target's value). Returns false when
+   *  refused (non-finite target). */
+  learn(x: ArrayLike<number>, t: number): boolean {
+    if (!(t === t) || t === Infinity || t === -Infinity) return false;
+    if (this.task === "regression") this.targetNorm.observe(this.tOne(t));
+    const cap = this.opts.replaySize;
+    const slot = this.bufWritten % cap;
+    const w = this.width;
+    for (let i = 0; i < w; i++) this.bufX[slot * w + i] = x[i];
+    this.bufT[slot] = t;
+    this.bufSeq[slot] = this.labels;
+    this.bufWritten++;
+    this.labels++;
+    const pre = this.slotLoss(slot);
+    for (let s = 0; s < this.opts.newSteps; s++) this.trainSlot(slot);
+    const filled = this.bufWritten < cap ? this.bufWritten : cap;
+    const recent = this.opts.recentWindow < filled ? this.opts.recentWindow : filled;
+    for (let s = 0; s < this.opts.replaySteps; s++) {
+      let back: number;
+      if (this.rng.next() < this.opts.recentFraction) back = Math.floor(this.rng.next() * recent);
+      else back = Math.floor(this.rng.next() * filled);
+      const j = (this.bufWritten - 1 - back) % cap;
+      if (this.bufSeq[j] >= 0) this.trainSlot(j);
+    }
+    this.version++;
+    if (this.opts.rollback) this.guard(pre);
+    return true;
+  }
+
+  private tOne(t: number): Float64Array {
+    this.t1[0] = t;
+    return this.t1;
+  }
+
+  private target(t: number): number {
+    if (this.task === "binary") return t > 0.5 ? 1 : 0;
+    // Clamped like the inputs: one wild label (a re-cut, a slipped probe) must not dominate a step.
+    const z = (t - this.targetNorm.mean[0]) / this.targetNorm.std(0);
+    return z > 4 ? 4 : z < -4 ? -4 : z;
+  }
+
+  private trainSlot(j: number): void {
+    const w = this.width;
+    this.normaliseSlot(j, w);
+    this.t1[0] = this.target(this.bufT[j]);
+    this.net.train(this.z, this.t1);
+  }
+
+  /** z ← normalised inputs of buffer slot j (through xRaw: a subarray view would allocate). */
+  private normaliseSlot(j: number, w: number): void {
+    const o = j * w;
+    for (let i = 0; i < w; i++) this.xRaw[i] = this.bufX[o + i];
+    this.norm.apply(this.xRaw, this.z);
+  }
+
+  /** Loss of the current network on buffer slot j (before it is trained on). */
+  private slotLoss(j: number): number {
+    this.normaliseSlot(j, this.width);
+    this.t1[0] = this.target(this.bufT[j]);
+    return this.net.loss(this.z, this.t1);
+  }
+
+  /** pre: the new label's loss under the model as it stood before the label (prequential). */
+  private guard(pre: number): void {
+    if (!(pre === pre)) return;
+    const b = this.baseline;
+    const threshold = this.opts.guardFactor * b + this.opts.guardMargin;
+    // One label counts at most 2 × the threshold: a single outlier must not trigger a rollback alone.
+    const capped = b === b && pre > 2 * threshold ? 2 * threshold : pre;
+    const fast = this.anchorError === this.anchorError ? (1 - FAST) * this.anchorError + FAST * capped : capped;
+    this.anchorError = fast;
+    const warm = this.labels - this.droppedLabels >= this.opts.minLabels;
+    if (warm && b === b && fast > threshold) {
+      const cp = this.olderCheckpoint();
+      if (cp) {
+        this.restore(cp, fast, b);
+        return;
+      }
+    }
+    // The baseline learns only from healthy stretches, so a run of bad labels cannot raise it.
+    // Between healthy and the trigger it follows ten times slower (a lasting change of population).
+    const healthy = !(b === b) || fast <= 1.25 * b + 0.5 * this.opts.guardMargin;
+    if (!(b === b)) this.baseline = pre;
+    else this.baseline = (1 - (healthy ? SLOW : SLOW / 10)) * b + (healthy ? SLOW : SLOW / 10) * capped;
+    // A checkpoint only while healthy.
+    if (++this.sinceCheckpoint >= this.opts.checkpointEvery && warm && healthy) {
+      this.sinceCheckpoint = 0;
+      this.saveCheckpoint(this.cps[this.cpNext]);
+      this.cpNext = 1 - this.cpNext;
+    }
+  }
+
+  /** The older of the two checkpoints (the newer one may already hold the start of the damage). */
+  private olderCheckpoint(): Checkpoint | null {
+    const a = this.cps[this.cpNext];
+    const b = this.cps[1 - this.cpNext];
+    if (a.valid) return a;
+    return b.valid ? b : null;
+  }
+
+  private saveCheckpoint(cp: Checkpoint): void {
+    cp.params.set(this.net.params);
+    for (let k = 0; k < cp.opt.length; k++) cp.opt[k].set(this.net.optimizerState[k]);
+    cp.steps = this.net.steps;
+    cp.version = this.version;
+    cp.labelSeq = this.labels;
+    cp.valid = true;
+  }
+
+  private restore(cp: Checkpoint, e: number, b: number): void {
+    const from = this.version;
+    this.net.params.set(cp.params);
+    for (let k = 0; k < cp.opt.length; k++) this.net.optimizerState[k].set(cp.opt[k]);
+    this.net.steps = cp.steps;
+    let dropped = 0;
+    for (let j = 0; j < this.bufSeq.length; j++) {
+      if (this.bufSeq[j] >= cp.labelSeq) {
+        this.bufSeq[j] = -1;
+        dropped++;
+      }
+    }
+    this.droppedLabels += dropped;
+    this.version = cp.version;
+    this.rollbacks++;
+    this.anchorError = b;
+    this.sinceCheckpoint = 0;
+    // Both checkpoints now point at (or before) the restored state.
+    const other = this.cps[0] === cp ? this.cps[1] : this.cps[0];
+    other.valid = false;
+    this.onRollback?.({ kind: this.kind, from, to: cp.version, anchorError: e, baseline: b, dropped });
+  }
+
+  /** State beyond the network for the model file (`learner` section, JSON). */
+  stateJson(): Record<string, unknown> {
+    return { kind: this.kind, task: this.task, inputs: this.inputs, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, options: this.opts };
+  }
+
+  /** Restores counters after a load (the network, normaliser and buffer are restored by model-store). */
+  restoreState(s: Record<string, unknown>): void {
+    this.version = Number(s.version) || 0;
+    this.labels = Number(s.labels) || 0;
+    this.droppedLabels = Number(s.droppedLabels) || 0;
+    this.rollbacks = Number(s.rollbacks) || 0;
+    this.baseline = typeof s.baseline === "number" ? s.baseline : Number.NaN;
+  }
+
+  /** Replay buffer as [written, then per slot: seq, t, x…] (model file `replay` section). */
+  replayBytes(): Uint8Array {
+    const cap = this.opts.replaySize;
+    const a = new Float64Array(1 + cap * (2 + this.width));
+    a[0] = this.bufWritten;
+    for (let j = 0; j < cap; j++) {
+      const o = 1 + j * (2 + this.width);
+      a[o] = this.bufSeq[j];
+      a[o + 1] = this.bufT[j];
+      a.set(this.bufX.subarray(j * this.width, (j + 1) * this.width), o + 2);
+    }
+    return new Uint8Array(a.buffer);
+  }
+
+  loadReplay(bytes: Uint8Array, what: string): void {
+    const cap = this.opts.replaySize;
+    const a = new Float64Array(bytes.slice().buffer);
+    if (a.length !== 1 + cap * (2 + this.width)) throw new Error(`${what}: replay section holds ${a.length} numbers, expected ${1 + cap * (2 + this.width)}`);
+    this.bufWritten = a[0];
+    for (let j = 0; j < cap; j++) {
+      const o = 1 + j * (2 + this.width);
+      this.bufSeq[j] = a[o];
+      this.bufT[j] = a[o + 1];
+      this.bufX.set(a.subarray(o + 2, o + 2 + this.width), j * this.width);
+    }
+  }
+}
