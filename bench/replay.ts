@@ -9,8 +9,9 @@
 //    2 h): first, max and last after warm-up, and the growth from the first to the last quarter.
 // 3. Live: the simulator at real time in a child process (`edgeprop sim --pty --speed 1`), the
 //    controller (config/sim.yaml, boards on the ptys) in this process for --live-s seconds: CPU of
-//    this process as % of one core, and latency from the arrival of the last sample a revolution
-//    needs to its features (p50 / p99 / max over all revolutions).
+//    this process as % of one core, beside the boards plugin alone (transport and decoding, no
+//    pipeline) in the same run; and latency from the arrival of the last sample a revolution needs
+//    to its features (p50 / p99 / max over all revolutions).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,40 +105,53 @@ const q = Math.max(1, Math.floor(warm.length / 4));
 const avg = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 console.log(`\nRSS during the replay (${rss.length} samples): after warm-up first ${warm[0]?.toFixed(0)} MB, max ${Math.max(...warm).toFixed(0)} MB, last ${warm.at(-1)?.toFixed(0)} MB; last quarter − first quarter ${(avg(warm.slice(-q)) - avg(warm.slice(0, q))).toFixed(1)} MB`);
 
-// ---- live at real time
+// ---- live at real time: the full controller, and beside it the boards plugin alone (serial
+// transport + decoding + channel writes, no tracker / features / rules / records)
 const bin = fileURLToPath(new URL("../bin/edgeprop.js", import.meta.url));
-const child = spawn(process.execPath, [bin, "sim", "--pty", "--speed", "1", "--scenario", "good", "--jobs", "100", "--wait-ms", "300"], { stdio: ["ignore", "pipe", "inherit"] });
-const paths = await new Promise<{ vib: string; run: string }>((resolve, reject) => {
-  let buf = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    buf += d.toString();
-    const nl = buf.indexOf("\n");
-    if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as { vib: string; run: string });
+
+async function liveRun(full: boolean, seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number; lat: number[] }> {
+  const child = spawn(process.execPath, [bin, "sim", "--pty", "--speed", "1", "--scenario", "good", "--jobs", "100", "--wait-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
+  const paths = await new Promise<{ vib: string; run: string }>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as { vib: string; run: string });
+    });
+    child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
   });
-  child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
-});
-const live = await loadConfigFile(shippedConfig("sim.yaml"));
-live.host.logFile = undefined;
-live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
-withCollector(live, "boards");
-const lat: number[] = [];
-const lc = collector((ms) => lat.push(ms));
-const liveHost = await Host.load(live, { preloaded: { "bench:collector": lc.plugin } });
-await liveHost.start();
-await new Promise((r) => setTimeout(r, 3000)); // boards found, first revolutions
-lat.length = 0;
-const cpu0 = process.cpuUsage();
-const w0 = performance.now();
-await new Promise((r) => setTimeout(r, LIVE_S * 1000));
-const cpu = process.cpuUsage(cpu0);
-const wall = performance.now() - w0;
-const liveRss = process.memoryUsage().rss / 1e6;
-await liveHost.stop();
-child.kill("SIGTERM");
-lat.sort((a, b) => a - b);
+  const live = await loadConfigFile(shippedConfig("sim.yaml"));
+  live.host.logFile = undefined;
+  live.host.logLevel = "error";
+  live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
+  if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];
+  const lat: number[] = [];
+  if (full) withCollector(live, "boards");
+  const lc = collector((ms) => lat.push(ms));
+  const liveHost = await Host.load(live, { preloaded: { "bench:collector": lc.plugin } });
+  await liveHost.start();
+  await new Promise((r) => setTimeout(r, 3000)); // boards found, first revolutions
+  lat.length = 0;
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - w0;
+  const rss = process.memoryUsage().rss / 1e6;
+  await liveHost.stop();
+  child.kill("SIGTERM");
+  const pc = (us: number) => ((us / 1000 / wall) * 100);
+  return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss, lat: lat.sort((a, b) => a - b) };
+}
+
+const alone = await liveRun(false, LIVE_S);
+const whole = await liveRun(true, LIVE_S);
+const fmt = (r: typeof whole) => `${r.cpu.toFixed(2)} % of one core (user ${r.user.toFixed(2)} %, system ${r.system.toFixed(2)} %), RSS ${r.rss.toFixed(0)} MB`;
+console.log(`\nlive at real time (${LIVE_S} s each, simulator in a child process on ptys), CPU of this process:`);
+console.log(`  ${"full controller".padEnd(28)} ${fmt(whole)}`);
+console.log(`  ${"boards plugin alone".padEnd(28)} ${fmt(alone)}   pipeline adds ${(whole.cpu - alone.cpu).toFixed(2)} points`);
+const lat = whole.lat;
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-console.log(`\nlive at real time (${LIVE_S} s, simulator in a child process on ptys):`);
-console.log(`  controller CPU ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(2)} % of one core (user ${(cpu.user / 1000 / wall * 100).toFixed(2)} %, system ${(cpu.system / 1000 / wall * 100).toFixed(2)} %), RSS ${liveRss.toFixed(0)} MB`);
 if (lat.length > 0) {
   console.log(`  last sample's arrival → features, ${lat.length} revolutions: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${lat.at(-1)!.toFixed(2)} ms`);
 } else console.log("  no revolutions measured live (boards not found?)");
