@@ -89,6 +89,8 @@ export interface CutQualityEstimate {
   raUm: number | null;
   source: "model" | "prior" | "rule";
   modelVersion: string | null;
+  /** Alarms decided with the estimate (learned chatter / loose-mount alarms); added to the record. */
+  alarms?: { code: string; atUs: number; message: string; score?: number; ratio?: number }[];
 }
 export const judderEstimates = objectChannel<JudderEstimate>("judder.estimates", { capacity: 64, policy: "reject" });
 export const cutQualityEstimates = objectChannel<CutQualityEstimate>("cut-quality.estimates", { capacity: 64, policy: "reject" });

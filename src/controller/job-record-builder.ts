@@ -138,7 +138,7 @@ export class JobRecordBuilder {
     if (!p.measured || !p.ended || !p.judder || !p.cut) return;
     this.pending.delete(ordinal);
     const e = p.ended;
-    const alarms: JobRecord["alarms"] = [...e.alarms];
+    const alarms: JobRecord["alarms"] = [...e.alarms, ...(p.cut.alarms ?? [])];
     let labels: JobRecord["labels"] = null;
     const l = this.labels.get(ordinal);
     if (l) {

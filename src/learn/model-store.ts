@@ -6,6 +6,8 @@
 //   replay       the replay buffer (so a restarted controller keeps learning where it stopped)
 // loadOnlineModel checks that the file's kind and input names are the ones expected and throws an
 // error naming the file otherwise.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { loadModelFile, saveModel } from "../core/index.ts";
 import { Normaliser } from "./normaliser.ts";
 import { OnlineModel, type OnlineModelOptions } from "./online-model.ts";
@@ -49,4 +51,24 @@ export function loadOnlineModel(path: string, options: OnlineModelOptions): Onli
   model.loadReplay(need("replay"), path);
   model.restoreState(state);
   return model;
+}
+
+/** The model in `dir`/<kind>.epnn when that file exists, else null; a file that does not load is
+ *  reported through `onError` and a new model is used (the learner starts over, never stops). */
+export function loadIfPresent(dir: string | undefined, options: OnlineModelOptions, onError: (msg: string) => void): OnlineModel | null {
+  if (!dir) return null;
+  const path = join(dir, `${options.kind}.epnn`);
+  if (!existsSync(path)) return null;
+  try {
+    return loadOnlineModel(path, options);
+  } catch (e) {
+    onError(`${path}: ${(e as Error).message}; starting a new ${options.kind} model`);
+    return null;
+  }
+}
+
+export function saveIn(dir: string | undefined, model: OnlineModel): void {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  saveOnlineModel(model, join(dir, `${model.kind}.epnn`));
 }

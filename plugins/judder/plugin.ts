@@ -1,0 +1,125 @@
+// judder: the judder flag learned online (src/learn). Replaces judder-rule in a config (it writes
+// the same judder.estimates channel).
+//
+// - At the end of each cut pass (the last one counts), from the job's measure and cut revolutions
+//   (JobInputs over features.revs), before the check pass and before any label: p from the network
+//   once it has learned `minLabels` labels (source "model", modelVersion "judder-v<N>"), before that
+//   the stated rule: p = logistic((LRO before the cut − limitUm) / scaleUm) (source "rule").
+//   flag = p ≥ threshold. Sent at the job's end.
+// - Labels: from each job's record on jobs.records (a replay's label file; judder, or dtvUm by the
+//   datasheet's definition, src/learn/targets.ts), and, in the job-log variant (with-job-log.ts),
+//   labels given later through the job log (jobs.labels, by job id). The inputs of the last 256
+//   jobs are kept for that.
+// - Every update is a new version; a rollback (src/learn/online-model.ts) is logged as a warning
+//   and counted (`rollbacks`). With `modelDir`, the model file is saved after every update.
+import { definePlugin, z, type ObjectChannelSpec, type PluginContext } from "../../src/runtime/index.ts";
+import { featureRevs, judderEstimates, StreamKind, type JudderEstimate } from "../../src/controller/channels.ts";
+import { jobRecordChannel } from "../../src/store/job-record.ts";
+import type { Label } from "../../src/store/index.ts";
+import { JobInputs } from "../../src/learn/job-inputs.ts";
+import { JudderLearner, judderModelOptions } from "../../src/learn/learners.ts";
+import { loadIfPresent, saveIn } from "../../src/learn/model-store.ts";
+import { PendingJobs, lroPreOf } from "../../src/learn/pending-jobs.ts";
+import { learnerConfig, learnerOptions } from "../../src/learn/plugin-config.ts";
+import type { JobLabels } from "../../src/learn/targets.ts";
+
+export const configSchema = z.object({
+  /** Flag when p ≥ threshold. */
+  threshold: z.number().min(0).max(1).default(0.5),
+  /** The cold-start rule: LRO before the cut at which it says judder (µm), logistic width. */
+  limitUm: z.number().positive().default(50),
+  scaleUm: z.number().positive().default(5),
+  ...learnerConfig,
+});
+
+export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
+  return definePlugin(
+    {
+      name: "judder",
+      version: "0.1.0",
+      host: "^0.1.0",
+      config: configSchema,
+      reads: labelChannel ? [featureRevs, jobRecordChannel, labelChannel] : [featureRevs, jobRecordChannel],
+      writes: [judderEstimates],
+      description: "judder flag learned online from runout and vibration (rule until enough labels)",
+    },
+    (ctx, config) => {
+      const opts = learnerOptions(config);
+      const loaded = loadIfPresent(config.modelDir, judderModelOptions(opts), (msg) => ctx.log.error(msg));
+      const learner = new JudderLearner(opts, { limitUm: config.limitUm, scaleUm: config.scaleUm, threshold: config.threshold }, loaded ?? undefined);
+      if (loaded) ctx.log.info({ version: loaded.versionName(), labels: loaded.labels }, "judder model loaded");
+      const m = metricsOf(ctx);
+      learner.model.onRollback = (r) => {
+        m.rollbacks.inc();
+        ctx.log.warn({ ...r }, `judder model rolled back from v${r.from} to v${r.to}: running loss ${r.anchorError.toFixed(3)} against ${r.baseline.toFixed(3)}; ${r.dropped} recent label(s) left out of replay`);
+      };
+      const acc = new JobInputs();
+      const pending = new PendingJobs();
+      const out = ctx.channels.writer(judderEstimates);
+      let decided: JudderEstimate | null = null;
+      const backlog: JudderEstimate[] = [];
+      const flush = (): void => {
+        while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
+        if (backlog.length > 0) void out.whenWritable().then(flush);
+      };
+      const learn = (x: Float64Array, labels: JobLabels | null, lroPre: number | null): void => {
+        if (!learner.learn(x, labels, lroPre)) return;
+        m.labels.inc();
+        m.version.set(learner.model.version);
+        saveIn(config.modelDir, learner.model);
+      };
+
+      const fr = ctx.channels.reader(featureRevs, () => {
+        for (let i = fr.next(); i >= 0; i = fr.next()) {
+          for (let f = 0; f < cols.length; f++) row[f] = cols[f][i];
+          acc.add(row);
+          const kind = row[0];
+          if (kind === StreamKind.START) decided = null;
+          else if (kind === StreamKind.CUT_END && row[1] === acc.ordinal) {
+            const x = acc.finish();
+            pending.record(acc.ordinal, x);
+            const e = learner.estimate(x, lroPreOf(x));
+            decided = { ordinal: acc.ordinal, p: e.p, flag: e.p === null ? null : e.p >= config.threshold, source: e.source, modelVersion: e.modelVersion };
+            (e.source === "model" ? m.model : m.rule).inc();
+          } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
+            backlog.push(decided ?? { ordinal: acc.ordinal, p: null, flag: null, source: "rule", modelVersion: null });
+            decided = null;
+            flush();
+          }
+        }
+      });
+      const cols = featureRevs.fields.map((f) => fr.column(f));
+      const row = new Float64Array(cols.length);
+
+      const rr = ctx.channels.reader(jobRecordChannel, () => {
+        for (let e = rr.shift(); e !== undefined; e = rr.shift()) {
+          const r = e.record;
+          pending.link(r.ordinal, r.id);
+          const x = pending.find(r.ordinal);
+          if (x && r.labels) learn(x, r.labels, r.measured.lroPreUm);
+        }
+      });
+      if (labelChannel) {
+        const lr = ctx.channels.reader(labelChannel, () => {
+          for (let l = lr.shift(); l !== undefined; l = lr.shift()) {
+            const x = pending.find(null, l.jobId);
+            if (x) learn(x, l, lroPreOf(x));
+            else m.unmatched.inc();
+          }
+        });
+      }
+      return {};
+    },
+  );
+}
+
+function metricsOf(ctx: PluginContext) {
+  return {
+    labels: ctx.metrics.counter("labels", "labels learned"),
+    rollbacks: ctx.metrics.counter("rollbacks", "automatic rollbacks of the judder model"),
+    version: ctx.metrics.gauge("version", "current judder model version"),
+    model: ctx.metrics.counter("fromModel", "estimates from the network"),
+    rule: ctx.metrics.counter("fromRule", "estimates from the cold-start rule"),
+    unmatched: ctx.metrics.counter("labelsUnmatched", "labels of jobs no longer (or never) seen by this run"),
+  };
+}

@@ -1,0 +1,7 @@
+// judder, also learning from labels given through the job log while the controller runs
+// (jobs.labels, written by the job-log plugin, which must be in the config).
+import { judderPlugin } from "./plugin.ts";
+import { labelChannel } from "../job-log/channels.ts";
+
+export { configSchema } from "./plugin.ts";
+export default judderPlugin(labelChannel);
