@@ -18,6 +18,10 @@ export const commands: Record<string, Command> = {
     summary: "the controller's pipeline from captures: `replay --vib FILE --run FILE [--labels FILE] [--json]`",
     run: async (argv) => (await import("./replay.ts")).runReplay(argv),
   },
+  eval: {
+    summary: "evaluate the online learners: `eval --scenario NAME --jobs N --seed S` or `--vib F --run F --labels F` [--report DIR] [--json]",
+    run: async (argv) => (await import("./eval.ts")).runEval(argv),
+  },
   plugins: {
     summary: "load and check the installation's plugins and print them as a tree (--config FILE)",
     run: async (argv) => (await import("./plugins.ts")).runPlugins(argv),

@@ -43,6 +43,8 @@ export interface JobEval {
   pHindsight: number;
   residual: number;
   residualModel: number;
+  /** What the controller would have output (the rule until the network's running error beats it). */
+  residualController: number;
   residualRule: number;
   residualHindsight: number;
   ra: number;
@@ -58,7 +60,7 @@ export interface JudderFigures extends BinaryScores {
 export interface EvalResult {
   jobs: JobEval[];
   judder: { model: JudderFigures; controller: JudderFigures; rule: JudderFigures; rms: JudderFigures; hindsight: JudderFigures | null };
-  residual: { model: number; rule: number; hindsight: number | null; n: number };
+  residual: { model: number; controller: number; rule: number; hindsight: number | null; n: number };
   ra: { model: number; mean: number; hindsight: number | null; n: number };
   rollbacks: RollbackReport[];
   labelled: { judder: number; residual: number; ra: number };
@@ -113,7 +115,7 @@ export function evaluate(samples: readonly JobSample[], options: EvalOptions = {
     const e: JobEval = {
       ordinal: s.ordinal, judder: yJ, pModel: je.modelP, pController: je.p ?? nan, sourceController: je.source,
       lroPre: s.lroPreUm ?? nan, rms, rmsThreshold: bestThreshold(rmsPairs), pHindsight: nan,
-      residual: yR, residualModel: ce.modelLroPostUm, residualRule: x[INPUT_INDEX.c_lro_rule], residualHindsight: nan,
+      residual: yR, residualModel: ce.modelLroPostUm, residualController: ce.lroPostUm ?? nan, residualRule: x[INPUT_INDEX.c_lro_rule], residualHindsight: nan,
       ra: yA, raModel: ce.modelRaUm, raMean: raN > 0 ? raSum / raN : nan, raHindsight: nan,
     };
     jobs.push(e);
@@ -146,7 +148,7 @@ export function summarise(jobs: JobEval[], rollbacks: RollbackReport[], threshol
       rms: fig(col("rms"), col("rmsThreshold"), col("rms")),
       hindsight: withHindsight ? fig(col("pHindsight"), threshold) : null,
     },
-    residual: { model: mae(col("residualModel"), col("residual")).mae, rule: mae(col("residualRule"), col("residual")).mae, hindsight: withHindsight ? mae(col("residualHindsight"), col("residual")).mae : null, n: mae(col("residualModel"), col("residual")).n },
+    residual: { model: mae(col("residualModel"), col("residual")).mae, controller: mae(col("residualController"), col("residual")).mae, rule: mae(col("residualRule"), col("residual")).mae, hindsight: withHindsight ? mae(col("residualHindsight"), col("residual")).mae : null, n: mae(col("residualModel"), col("residual")).n },
     ra: { model: mae(col("raModel"), col("ra")).mae, mean: mae(col("raMean"), col("ra")).mae, hindsight: withHindsight ? mae(col("raHindsight"), col("ra")).mae : null, n: mae(col("raModel"), col("ra")).n },
     rollbacks,
     labelled: { judder: y.filter((v) => v === v).length, residual: col("residual").filter((v) => v === v).length, ra: col("ra").filter((v) => v === v).length },
