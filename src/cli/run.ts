@@ -167,6 +167,7 @@ async function runSim(
   const demo = resolve(args["demo-dir"] ?? ".edgeprop-demo");
   config.host.dataDir = resolve(demo, "data");
   config.host.logFile = resolve(demo, "logs", "edgeprop.log");
+  if (config.plugins["job-log"]) patchPlugin(config, "job-log", { db: resolve(demo, "job-log.sqlite") });
   const { Simulator, openPtyLink } = await import("../../firmware-sim/index.ts");
   let link;
   try {
@@ -196,7 +197,8 @@ async function runSim(
   await link.stop();
   flush();
   const records = host.metrics.value("job-records.records") ?? 0;
-  process.stderr.write(`run --sim: ${records} job record(s); JSON lines in ${resolve(config.host.dataDir, "jsonl-log", "jobs.jsonl")}\n`);
+  const db = config.plugins["job-log"]?.enabled ? `; job log: npx edgeprop jobs list --db ${resolve(demo, "job-log.sqlite")}` : "";
+  process.stderr.write(`run --sim: ${records} job record(s); JSON lines in ${resolve(config.host.dataDir, "jsonl-log", "jobs.jsonl")}${db}\n`);
   return 0;
 }
 

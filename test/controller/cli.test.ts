@@ -83,6 +83,9 @@ describe("edgeprop run", () => {
     const stored = readFileSync(join(demo, "data", "jsonl-log", "jobs.jsonl"), "utf8").trim().split("\n");
     expect(stored.length).toBe(2);
     expect((JSON.parse(stored[0]) as { startedAt: string }).startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const log = await edgeprop(["jobs", "list", "--json", "--db", join(demo, "job-log.sqlite")]);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout).toMatch(/"ordinal":\s*2/);
   });
 
   it("refuses simulator options without --sim", async () => {

@@ -34,6 +34,7 @@ describe("boards plugin, live", () => {
     config.host.logLevel = "silent";
     config.plugins.console.enabled = false;
     config.plugins["jsonl-log"].enabled = false;
+    delete config.plugins["job-log"];
     const { boards, ...rest } = config.plugins;
     boards.config = { vib: link.links.vib, run: link.links.run, statusMs: 0 };
     config.plugins = { ...rest, collector: { module: "test:collector", enabled: true }, boards };
