@@ -109,7 +109,7 @@ console.log(`\nRSS during the replay (${rss.length} samples): after warm-up firs
 // transport + decoding + channel writes, no tracker / features / rules / records)
 const bin = fileURLToPath(new URL("../bin/edgeprop.js", import.meta.url));
 
-async function liveRun(full: boolean, seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number; lat: number[] }> {
+async function liveRun(mode: "full" | "boards" | "transport", seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number; lat: number[] }> {
   const child = spawn(process.execPath, [bin, "sim", "--pty", "--speed", "1", "--scenario", "good", "--jobs", "100", "--wait-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
   const paths = await new Promise<{ vib: string; run: string }>((resolve, reject) => {
     let buf = "";
@@ -120,8 +120,27 @@ async function liveRun(full: boolean, seconds: number): Promise<{ cpu: number; u
     });
     child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
   });
+  if (mode === "transport") {
+    // BoardSet alone: serial links + decoders, nothing written anywhere
+    const { BoardSet } = await import("../src/transport/board-set.ts");
+    const set = new BoardSet({ pinned: { vib: paths.vib, run: paths.run } });
+    set.start();
+    await new Promise((r) => setTimeout(r, 3000));
+    const cpu0 = process.cpuUsage();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - w0;
+    const rss = process.memoryUsage().rss / 1e6;
+    await set.stop();
+    child.kill("SIGTERM");
+    const pc = (us: number) => ((us / 1000 / wall) * 100);
+    return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss, lat: [] };
+  }
+  const full = mode === "full";
   const live = await loadConfigFile(shippedConfig("sim.yaml"));
   live.host.logFile = undefined;
+  delete live.plugins["job-log"];
   live.host.logLevel = "error";
   live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
   if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];
@@ -144,12 +163,14 @@ async function liveRun(full: boolean, seconds: number): Promise<{ cpu: number; u
   return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss, lat: lat.sort((a, b) => a - b) };
 }
 
-const alone = await liveRun(false, LIVE_S);
-const whole = await liveRun(true, LIVE_S);
+const transport = await liveRun("transport", LIVE_S);
+const alone = await liveRun("boards", LIVE_S);
+const whole = await liveRun("full", LIVE_S);
 const fmt = (r: typeof whole) => `${r.cpu.toFixed(2)} % of one core (user ${r.user.toFixed(2)} %, system ${r.system.toFixed(2)} %), RSS ${r.rss.toFixed(0)} MB`;
 console.log(`\nlive at real time (${LIVE_S} s each, simulator in a child process on ptys), CPU of this process:`);
 console.log(`  ${"full controller".padEnd(28)} ${fmt(whole)}`);
 console.log(`  ${"boards plugin alone".padEnd(28)} ${fmt(alone)}   pipeline adds ${(whole.cpu - alone.cpu).toFixed(2)} points`);
+console.log(`  ${"BoardSet alone (transport)".padEnd(28)} ${fmt(transport)}   channels + host add ${(alone.cpu - transport.cpu).toFixed(2)} points`);
 const lat = whole.lat;
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
 if (lat.length > 0) {
