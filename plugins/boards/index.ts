@@ -54,7 +54,8 @@ export default definePlugin(
     const onEvent = (e: BoardSetEvent): void => {
       const loud = e.type === "no-boards" || e.type === "disconnected" || e.type === "silent" || e.type === "capture-error";
       line(`${new Date().toISOString()} ${loud ? "!! " : ""}${e.source}: ${e.message}`);
-      ctx.log[loud ? "warn" : "debug"]({ event: e.type, board: e.source }, e.message);
+      // the console line above is the loud one; the log file gets every event
+      ctx.log.info({ event: e.type, board: e.source, loud }, e.message);
       const board = e.source === "vib" ? Board.VIB : e.source === "run" ? Board.RUN : -1;
       if (board < 0) return;
       if (e.type === "disconnected" || e.type === "silent") feed.event(BoardEvent.LOST, board);

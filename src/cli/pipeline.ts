@@ -32,7 +32,16 @@ export function reportErrors(e: unknown, err: NodeJS.WritableStream): void {
 }
 
 export async function startHost(config: InstallationConfig, err: NodeJS.WritableStream): Promise<{ host: Host; flush: () => void } | null> {
-  const { logger, flush } = createLogger({ file: config.host.logFile, level: config.host.logLevel });
+  // The log file gets everything at host.logLevel; the console only warnings and errors (plus info
+  // and below when the config asks for debug or trace), so the progress display stays readable.
+  const chatty = config.host.logLevel === "debug" || config.host.logLevel === "trace";
+  const console = {
+    write: (line: string) => {
+      const level = line.split(" ", 2)[1];
+      if (chatty || (level !== "INFO" && level !== "DEBUG" && level !== "TRACE")) err.write(line);
+    },
+  };
+  const { logger, flush } = createLogger({ file: config.host.logFile, level: config.host.logLevel, console });
   try {
     const host = await Host.load(config, { logger });
     await host.start();
