@@ -79,7 +79,8 @@ export class PanelLink {
   }
 
   private stopBeep(): void {
-    if (this.beepTimer !== null) this.timers.clearTimeout(this.beepTimer);
+    if (this.beepTimer === null) return;
+    this.timers.clearTimeout(this.beepTimer);
     this.beepTimer = null;
     this.board?.buzz(false, 0, this.config.buzzer.hz);
   }
