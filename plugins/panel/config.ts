@@ -78,6 +78,7 @@ export const configSchema = z
       if (I2C_PINS[c.io].includes(key)) ctx.addIssue({ code: "custom", path: ["pins", role], message: `pin ${key} is the I2C bus of the LCD` });
       const arduino = typeof pin === "number" || /^(A\d|\d+)$/.test(pin);
       if (c.io !== "raspi" && !arduino) ctx.addIssue({ code: "custom", path: ["pins", role], message: `pin ${key} is a Raspberry Pi name; io '${c.io}' takes numbers or A0–A5` });
+      if (c.io === "firmata" && (key === "0" || key === "1")) ctx.addIssue({ code: "custom", path: ["pins", role], message: `pin ${key} is the Firmata board's serial link` });
       if (c.io !== "raspi" && typeof pin === "number" && pin > 19) ctx.addIssue({ code: "custom", path: ["pins", role], message: `pin ${key}: an Uno has pins 0–19` });
     }
     if (c.reconnect.maxMs < c.reconnect.initialMs) ctx.addIssue({ code: "custom", path: ["reconnect", "maxMs"], message: "must be ≥ initialMs" });

@@ -21,6 +21,8 @@ export interface PanelSnapshot extends PanelView {
   time: number;
   /** The panel's board is connected and drawing. */
   connected: boolean;
+  /** Why the board is not connected (the last loss or open failure); null when connected. */
+  problem: string | null;
   /** The beep pattern started with this change ("" none). */
   beep: string;
   tipWear: number;
@@ -66,16 +68,17 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
       let log: JobLog | null = null;
       let flashTimer: number | null = null;
       let last = "";
+      let problem: string | null = null;
 
       const timers = { setTimeout: (fn: () => void, ms: number) => ctx.timers.setTimeout(fn, ms), clearTimeout: (h: unknown) => ctx.timers.clear(h as number) };
 
       const publish = (beep = ""): void => {
         const view = model.view();
         link.show(view);
-        const key = `${view.led}|${view.lines.join("|")}|${link.connected}`;
+        const key = `${view.led}|${view.lines.join("|")}|${link.connected}|${problem}`;
         if (key === last && beep === "") return;
         last = key;
-        stateOut.push({ ...view, time: Date.now(), connected: link.connected, beep, tipWear: model.tipWear, tipChangeAt: config.tipChangeAt });
+        stateOut.push({ ...view, time: Date.now(), connected: link.connected, problem, beep, tipWear: model.tipWear, tipChangeAt: config.tipChangeAt });
         if (printing) out.write(`[panel] ${view.led.padEnd(5)} |${view.lines[0]}|${view.lines[1]}|${beep ? ` beep ${beep}` : ""}\n`);
       };
 
@@ -139,12 +142,14 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
       const link = new PanelLink((options.openIO ?? ioFactory)(config), config, timers, {
         onConnected: (attempts) => {
           m.connected.set(1);
+          problem = null;
           ctx.log.info({ io: config.io, attempts }, `panel board connected (${config.io})`);
           publish();
         },
         onLost: (reason, retryMs) => {
           m.connected.set(0);
           m.losses.inc();
+          problem = reason;
           ctx.log.warn({ io: config.io, reason, retryMs }, `panel board lost: ${reason}; retrying in ${retryMs} ms (the controller keeps running)`);
           publish();
         },
