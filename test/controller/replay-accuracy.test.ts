@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures, type FinishedJob, type RevolutionTruth } from "../../firmware-sim/index.ts";
-import type { JobRecord } from "../../src/store/job-record.ts";
+import type { JobLogEntry, JobRecord } from "../../src/store/job-record.ts";
 import { Reason } from "../../src/controller/job-tracker.ts";
 import { judderP } from "../../src/controller/rules.ts";
 import { replayRecords } from "./support/replay-records.ts";
@@ -15,6 +15,7 @@ let dir: string;
 let truth: FinishedJob[];
 let revs: RevolutionTruth[];
 let records: JobRecord[];
+let entries: JobLogEntry[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "edgeprop-acc-"));
@@ -22,7 +23,7 @@ beforeAll(async () => {
   writeCaptures(sim, dir);
   truth = sim.jobs;
   revs = sim.revolutions;
-  records = (await replayRecords({ dir, labels: join(dir, "labels.jsonl") })).records;
+  ({ records, entries } = await replayRecords({ dir, labels: join(dir, "labels.jsonl") }));
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -120,4 +121,18 @@ describe("replay of simulator captures vs truth", () => {
       expect([(r.frames.vib as Record<string, number>).lostFrames, (r.frames.run as Record<string, number>).lostFrames, (r.frames.vib as Record<string, number>).dropped, (r.frames.run as Record<string, number>).dropped]).toEqual([0, 0, 0, 0]);
     }
   });
+
+  it("hands the job log each job's per-revolution features (the revolutions it counted)", () => {
+    for (const e of entries) {
+      const r = e.record;
+      const revs = e.revolutions ?? [];
+      const count = (p: string) => revs.filter((x) => x.phase === p).length;
+      expect([count("measure"), count("cut"), count("check")], `job ${r.ordinal}`).toEqual([r.revolutions.measure, r.revolutions.cut, r.revolutions.check]);
+      expect(e.features!.names.slice(0, 4)).toEqual(["lroUm", "rpm", "wanderUm", "vib_rpm"]);
+      for (const x of revs) expect(x.values.length).toBe(e.features!.names.length);
+      const checks = revs.filter((x) => x.phase === "check").map((x) => x.values[0]);
+      if (r.passes === 1 && checks.length > 0) expect(median(checks)).toBeCloseTo(r.measured.lroPostUm!, 2);
+    }
+  });
 });
+

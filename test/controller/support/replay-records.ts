@@ -1,22 +1,27 @@
 // Runs the controller's replay pipeline (config/replay.yaml) in this process on a pair of captures
 // and collects the job records a collector plugin reads from jobs.records, plus the host's metrics.
 import { definePlugin, Host, loadConfigFile, z, type MetricSnapshot } from "../../../src/runtime/index.ts";
-import { jobRecordChannel, type JobRecord } from "../../../src/store/job-record.ts";
+import { jobRecordChannel, type JobLogEntry, type JobRecord } from "../../../src/store/job-record.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 
 export interface ReplayResult {
   records: JobRecord[];
+  entries: JobLogEntry[];
   metrics: MetricSnapshot[];
   host: Host;
 }
 
 export async function replayRecords(opts: { dir: string; labels?: string; readBytes?: number }): Promise<ReplayResult> {
   const records: JobRecord[] = [];
+  const entries: JobLogEntry[] = [];
   const collector = definePlugin(
     { name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] },
     (ctx) => {
       const r = ctx.channels.reader(jobRecordChannel, () => {
-        for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
+        for (let e = r.shift(); e !== undefined; e = r.shift()) {
+          records.push(e.record);
+          entries.push(e);
+        }
       });
       return {};
     },
@@ -34,5 +39,5 @@ export async function replayRecords(opts: { dir: string; labels?: string; readBy
   while ((host.metrics.value("replay-source.done") ?? 0) === 0) await new Promise((r) => setTimeout(r, 2));
   await host.idle();
   await host.stop();
-  return { records, metrics: host.metrics.snapshot(), host };
+  return { records, entries, metrics: host.metrics.snapshot(), host };
 }
