@@ -2,8 +2,9 @@
 // their HELLO), keeps them connected (silence / unplug → reconnect with backoff), optionally captures
 // their bytes, and feeds their frames into the pipeline; drives the board clock. With no boards it
 // says so loudly on every scan and keeps looking; it never produces data of its own.
-// Board status: one line every `statusMs` (0: none) on stdout, and a final line on stop; board
-// events (found, lost, silent, no boards) as lines on stderr.
+// Board status: one line every `statusMs` (0: none) on stdout (on a terminal, rewritten in place and
+// left to the job progress display while a job runs), and a final line on stop; board events
+// (found, lost, silent, no boards) as lines on stderr.
 import { mkdir } from "node:fs/promises";
 import { definePlugin, z } from "../../src/runtime/index.ts";
 import { BoardSet, type BoardSetEvent } from "../../src/transport/board-set.ts";
@@ -84,7 +85,14 @@ export default definePlugin(
       start() {
         set.start();
         if (config.statusMs > 0) {
+          // On a terminal the console plugin's progress line owns the screen while a job runs.
+          let inJob = false;
+          ctx.jobs.on((e) => {
+            if (e.type === "job.start") inJob = true;
+            else if (e.type === "job.end") inJob = false;
+          });
           ctx.timers.setInterval(() => {
+            if (tty && inJob) return;
             process.stdout.write(tty ? `\r${statusLine(set)}\x1b[K` : `${statusLine(set)}\n`);
             statusShown = true;
           }, config.statusMs);
