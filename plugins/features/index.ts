@@ -5,8 +5,8 @@
 // Allocation-free per revolution. Metric `latencyMs` (live): from the arrival of the last sample a
 // revolution needed to its features.
 import { definePlugin, z } from "../../src/runtime/index.ts";
-import { RevolutionAssembler } from "../../src/controller/revolution-assembler.ts";
-import { Board, BoardEvent, boardEvents, featureRevs, jobStream, runSamples, vibSamples } from "../../src/controller/channels.ts";
+import { RevolutionAssembler, Row } from "../../src/controller/revolution-assembler.ts";
+import { Board, BoardEvent, boardEvents, featureRevs, jobStream, runSamples, StreamKind, vibSamples } from "../../src/controller/channels.ts";
 
 export const configSchema = z.object({
   /** Samples kept per board while revolutions wait for both boards. */
@@ -47,10 +47,10 @@ export default definePlugin(
         }
         for (let f = 0; f < width; f++) outCols[f][slot] = row[f];
         out.publish();
-        if (row[0] === 2) {
+        if (row[Row.kind] === StreamKind.REV) {
           m.revolutions.inc();
-          if (row[8] !== 1) m.dropped.inc();
-          const l = row[12];
+          if (row[Row.ok] !== 1) m.dropped.inc();
+          const l = row[Row.latencyMs];
           if (l === l) latency.observe(l);
         }
       }
@@ -59,8 +59,7 @@ export default definePlugin(
     let vibLost = 0;
     let runLost = 0;
     const vr = ctx.channels.reader(vibSamples, () => {
-      const [t, x, y, z, sat, seg, w] = cv;
-      for (let i = vr.next(); i >= 0; i = vr.next()) asm.addVib(t, x, y, z, sat, seg, w, i);
+      for (let i = vr.next(); i >= 0; i = vr.next()) asm.addVib(cv[0], cv[1], cv[2], cv[3], cv[4], cv[5], cv[6], i);
       if (vr.dropped !== vibLost) {
         m.lost.inc(vr.dropped - vibLost);
         vibLost = vr.dropped;
@@ -69,8 +68,7 @@ export default definePlugin(
     });
     const cv = (["t", "x", "y", "z", "sat", "seg", "w"] as const).map((f) => vr.column(f));
     const rr = ctx.channels.reader(runSamples, () => {
-      const [t, v, sat, seg, w] = cr;
-      for (let i = rr.next(); i >= 0; i = rr.next()) asm.addRun(t, v, sat, seg, w, i);
+      for (let i = rr.next(); i >= 0; i = rr.next()) asm.addRun(cr[0], cr[1], cr[2], cr[3], cr[4], i);
       if (rr.dropped !== runLost) {
         m.lost.inc(rr.dropped - runLost);
         runLost = rr.dropped;

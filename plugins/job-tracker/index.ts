@@ -121,8 +121,7 @@ export default definePlugin(
       job.alarms.push({ code, board: board === Board.VIB ? "vib" : "run", atUs: t, message });
     };
 
-    ctx.channels.reader(boardEvents, (r) => {
-      const [kind, board, t, a, b, c, d, e, f] = (["kind", "board", "t", "a", "b", "c", "d", "e", "f"] as const).map((x) => r.column(x));
+    const r = ctx.channels.reader(boardEvents, () => {
       for (let i = r.next(); i >= 0; i = r.next()) {
         const k = kind[i];
         const bd = board[i];
@@ -149,6 +148,7 @@ export default definePlugin(
         }
       }
     });
+    const [kind, board, t, a, b, c, d, e, f] = (["kind", "board", "t", "a", "b", "c", "d", "e", "f"] as const).map((x) => r.column(x));
     return {};
   },
 );
