@@ -1,0 +1,46 @@
+// The printable job report: GET /jobs/:id/report (HTML) and /jobs/:id/report.pdf (the same page
+// printed by headless Chromium through playwright-core; nothing is downloaded: `chromium` in the
+// config names the browser, Debian's /usr/bin/chromium by default).
+import type { FastifyInstance } from "fastify";
+import { reportHtml } from "./report-html.ts";
+import { readProfiles } from "./profiles.ts";
+import type { ServerDeps } from "./server.ts";
+import { verdict } from "./verdict.ts";
+
+/** The flags known to work with Debian's chromium (see the project's environment notes). */
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export async function htmlToPdf(html: string, executablePath: string): Promise<Buffer> {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.setContent(html, { waitUntil: "load" });
+    return await page.pdf({ format: "A4", printBackground: true });
+  } finally {
+    await browser.close();
+  }
+}
+
+export function registerReports(app: FastifyInstance, deps: ServerDeps): void {
+  const { log, config } = deps;
+  const render = (id: string): string | null => {
+    const job = log.job(id);
+    return job ? reportHtml(job, verdict(job, config.limits), config.limits, readProfiles(deps.profilesDir, id), new Date()) : null;
+  };
+  app.get<{ Params: { id: string } }>("/jobs/:id/report", async (req, reply) => {
+    const html = render(req.params.id);
+    if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
+    return reply.type("text/html; charset=utf-8").send(html);
+  });
+  app.get<{ Params: { id: string } }>("/jobs/:id/report.pdf", async (req, reply) => {
+    const html = render(req.params.id);
+    if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
+    try {
+      const pdf = await htmlToPdf(html, config.chromium);
+      return reply.type("application/pdf").header("content-disposition", `inline; filename="job-${encodeURIComponent(req.params.id)}.pdf"`).send(pdf);
+    } catch (err) {
+      return reply.code(503).send({ error: `PDF needs Chromium at ${config.chromium}: ${(err as Error).message.split("\n")[0]}` });
+    }
+  });
+}

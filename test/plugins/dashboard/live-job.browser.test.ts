@@ -1,0 +1,207 @@
+// The dashboard in real headless Chromium while the shop controller runs a simulated job: the
+// firmware simulator on two ptys (socat), the shipped sim pipeline (config/sim.yaml), the job log,
+// and the dashboard — the same wiring as `edgeprop run --sim`, in this process so the test can also
+// read what the pipeline produced (features.revs, jobs.records) and compare it with what the page shows.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { openPtyLink, Simulator, type PtyLink } from "../../../firmware-sim/index.ts";
+import { featureRevs, StreamKind } from "../../../src/controller/channels.ts";
+import { definePlugin, Host, loadConfigFile, z } from "../../../src/runtime/index.ts";
+import { JobLog, jobRecordChannel, type JobRecord } from "../../../src/store/index.ts";
+import { shippedConfig } from "../../../src/cli/pipeline.ts";
+import { artifact, haveChromium, launch, pluginPath, SKIP_REASON, until } from "./support.ts";
+
+interface Rev { t: number; phase: number; comp: number; ok: number; lroUm: number }
+
+/** What the pipeline produced, seen from a plugin like any other reader. */
+const seen = { revs: [] as Rev[], records: [] as JobRecord[] };
+const collector = definePlugin(
+  { name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [featureRevs, jobRecordChannel] },
+  (ctx) => {
+    const fr = ctx.channels.reader(featureRevs, () => {
+      for (let i = fr.next(); i >= 0; i = fr.next()) {
+        if (c.kind[i] === StreamKind.REV) seen.revs.push({ t: c.t[i], phase: c.phase[i], comp: c.comp[i], ok: c.ok[i], lroUm: c.lroUm[i] });
+      }
+    });
+    const c = { kind: fr.column("kind"), t: fr.column("t"), phase: fr.column("phase"), comp: fr.column("comp"), ok: fr.column("ok"), lroUm: fr.column("lroUm") };
+    const rr = ctx.channels.reader(jobRecordChannel, () => {
+      for (let e = rr.shift(); e !== undefined; e = rr.shift()) seen.records.push(e.record);
+    });
+    return {};
+  },
+);
+
+describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chromium)", () => {
+  let dir = "";
+  let db = "";
+  let host: Host;
+  let link: PtyLink;
+  let browser: Browser;
+  let page: Page;
+  let base = "";
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "edgeprop-dash-"));
+    db = join(dir, "job-log.sqlite");
+    const config = await loadConfigFile(shippedConfig("sim.yaml"));
+    config.host.dataDir = join(dir, "data");
+    config.host.logFile = join(dir, "edgeprop.log");
+    // The shipped pipeline (whatever else sim.yaml runs is left out), consumers first as in the
+    // shipped configs, the job log in this test's folder.
+    const pipeline = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "jsonl-log", "boards"];
+    for (const [name, entry] of Object.entries(config.plugins)) entry.enabled = pipeline.includes(name);
+    config.plugins = {
+      collector: { module: "test:collector", enabled: true },
+      dashboard: { module: pluginPath("dashboard"), enabled: true, config: { port: 0, db, spectrumMs: 200 } },
+      ...config.plugins,
+      "job-log": { module: pluginPath("job-log"), enabled: true, config: { db } },
+    };
+    link = await openPtyLink(new Simulator({ scenario: "warped", jobs: 1, seed: 4 }), { speed: 6 });
+    config.plugins.boards.config = { ...(config.plugins.boards.config as object), vib: link.links.vib, run: link.links.run };
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    host = await Host.load(config, { preloaded: { "test:collector": collector } });
+    await host.start();
+    base = `http://127.0.0.1:${host.metrics.value("dashboard.port")}`;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await link?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the live page follows the job and shows the job's own runout", async () => {
+    // as `run --sim` does: the boards plugin is probing the ports; the simulated boards power up now
+    setTimeout(() => link.start(), 150);
+    await page.goto(`${base}/`);
+    await until("the page's WebSocket", () => page.locator("#conn").textContent().then((t) => t === "live"));
+    expect(seen.records).toEqual([]);
+    // while the job runs the revolution count grows on the page
+    const counts: number[] = [];
+    let shot = false;
+    await until("the job's record", async () => {
+      counts.push(Number(await page.locator("#revcount").getAttribute("data-value")));
+      if (!shot && counts.at(-1)! >= 12) {
+        shot = true;
+        await page.screenshot({ path: artifact("live-running.png"), fullPage: true });
+      }
+      return seen.records.length === 1;
+    }, 20_000, 100);
+    const running = counts.filter((n) => n > 0);
+    expect(new Set(running).size, `revolution counts seen during the job: ${running.join(",")}`).toBeGreaterThanOrEqual(3);
+    expect(running).toEqual([...running].sort((a, b) => a - b));
+
+    const rec = seen.records[0];
+    expect(rec.measured.lroPreUm).not.toBeNull();
+    expect(rec.measured.lroPostUm).not.toBeNull();
+    await until("the record on the page", () => page.locator("#lro-pre").getAttribute("data-source").then((s) => s === "record"));
+    expect(Number(await page.locator("#lro-pre").getAttribute("data-value"))).toBe(rec.measured.lroPreUm);
+    expect(Number(await page.locator("#lro-post").getAttribute("data-value"))).toBe(rec.measured.lroPostUm);
+    expect(await page.locator("#lro-pre").textContent()).toBe(`${rec.measured.lroPreUm!.toFixed(1)} µm`);
+    expect(Number(await page.locator("#judder-p").getAttribute("data-value"))).toBe(rec.judder.p);
+
+    // every revolution the page plotted is the pipeline's own, in order
+    const state = await page.evaluate(() => (globalThis as unknown as { __ep: { state(): { revs: { t: number; ok: number; lroUm: number | null }[]; before: { lroUm: number; um: (number | null)[] } | null; after: { lroUm: number } | null; spectrum: { amp: number[]; df: number } | null; health: { vib: { framesOk: number }; run: { framesOk: number } } } } }).__ep.state());
+    expect(state.revs.map((r) => [r.t, r.ok === 1 ? r.lroUm : null])).toEqual(seen.revs.map((r) => [r.t, r.ok === 1 ? r.lroUm : null]));
+    const ok = seen.revs.filter((r) => r.ok === 1);
+    const lastComp = ok.filter((r) => r.phase === 1 && r.comp === 1).at(-1)!;
+    const lastCheck = ok.filter((r) => r.phase === 3).at(-1)!;
+    expect(state.before!.lroUm).toBe(lastComp.lroUm);
+    expect(state.after!.lroUm).toBe(lastCheck.lroUm);
+    // the drawn shape's peak-to-peak is the revolution's runout within the 5° binning and the probe noise
+    const um = state.before!.um.filter((v): v is number => v !== null);
+    expect(Math.max(...um) - Math.min(...um)).toBeGreaterThan(0.6 * lastComp.lroUm);
+    expect(Math.max(...um) - Math.min(...um)).toBeLessThan(1.6 * lastComp.lroUm + 10);
+    expect(state.spectrum!.amp.length).toBe(513);
+    expect(state.spectrum!.df).toBeCloseTo(3200 / 1024, 6);
+    expect(state.health.vib.framesOk).toBeGreaterThan(0);
+    expect(state.health.run.framesOk).toBeGreaterThan(0);
+    expect(await page.locator("#spectrum canvas").count()).toBeGreaterThan(0);
+
+    // units: thou on the same figure
+    await page.selectOption("#units", "thou");
+    expect(await page.locator("#lro-pre").textContent()).toBe(`${(rec.measured.lroPreUm! / 25.4).toFixed(2)} thou`);
+    await page.screenshot({ path: artifact("live-ended-thou.png"), fullPage: true });
+    await page.selectOption("#units", "um");
+  });
+
+  it("the label form stores a label in the job log (source dashboard); history, job page and report show the job", async () => {
+    const rec = seen.records[0];
+    await until("the job in the log", () => page.request.get(`${base}/api/jobs/${encodeURIComponent(rec.id)}`).then((r) => r.ok()));
+    await page.goto(`${base}/jobs?status=complete`);
+    await until("the history row", () => page.locator(`tr.job[data-id="${rec.id}"]`).count());
+    await page.screenshot({ path: artifact("jobs.png"), fullPage: true });
+    await page.goto(`${base}/jobs?status=interrupted`);
+    await until("the filtered history", () => page.locator("#jobs td.muted").count());
+    expect(await page.locator("tr.job").count()).toBe(0);
+
+    await page.goto(`${base}/jobs/${encodeURIComponent(rec.id)}`);
+    await until("the job page", () => page.locator("#job-pre").count());
+    expect(Number(await page.locator("#job-pre").getAttribute("data-value"))).toBe(rec.measured.lroPreUm);
+    expect(await page.locator("#polar").isVisible()).toBe(true);
+    await page.selectOption("#label select[name=judder]", "yes");
+    await page.fill("#label input[name=dtvUm]", "12.5");
+    await page.fill("#label input[name=raUm]", "1.1");
+    await page.fill("#label input[name=who]", "e2e");
+    await page.click("#label button");
+    await until("the label saved", () => page.locator("#label-result").textContent().then((t) => t?.endsWith("saved")));
+    await page.screenshot({ path: artifact("job.png"), fullPage: true });
+    const log = JobLog.open(db);
+    try {
+      const labels = log.labelHistory(rec.id);
+      expect(labels.map((l) => [l.judder, l.dtvUm, l.raUm, l.source, l.who])).toEqual([[true, 12.5, 1.1, "dashboard", "e2e"]]);
+    } finally {
+      log.close();
+    }
+    const bad = await page.request.post(`${base}/api/jobs/${encodeURIComponent(rec.id)}/labels`, { data: { dtvUm: -3 } });
+    expect(bad.status()).toBe(400);
+    expect((await page.request.post(`${base}/api/jobs/no-such-job/labels`, { data: { judder: "no" } })).status()).toBe(404);
+
+    await page.goto(`${base}/jobs/${encodeURIComponent(rec.id)}/report`);
+    expect(await page.locator("#r-pre").textContent()).toContain(`${rec.measured.lroPreUm!.toFixed(1)} µm`);
+    expect(await page.locator("#r-post").textContent()).toContain(`${rec.measured.lroPostUm!.toFixed(1)} µm`);
+    // the DTV label (12.5 µm ≤ 15) and Ra (1.1 ≤ 3.2) are judged now; runout after the cut decides the rest
+    expect(await page.locator("#r-verdict").textContent()).toBe(rec.measured.lroPostUm! <= 50 ? "PASS" : "FAIL");
+    await page.screenshot({ path: artifact("report.png"), fullPage: true });
+    const pdf = await page.request.get(`${base}/jobs/${encodeURIComponent(rec.id)}/report.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    const bytes = await pdf.body();
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    await writeFile(artifact("report.pdf"), bytes);
+  });
+
+  it("the models page promotes and rolls back through the registry", async () => {
+    const log = JobLog.open(db);
+    try {
+      log.models.register({ version: "judder-1", kind: "judder", blob: new Uint8Array([1]), metrics: { prequentialAuc: 0.81 }, activate: true });
+      log.models.register({ version: "judder-2", kind: "judder", parent: "judder-1", blob: new Uint8Array([2]), metrics: { prequentialAuc: 0.86 } });
+    } finally {
+      log.close();
+    }
+    await page.goto(`${base}/models`);
+    await until("the models", () => page.locator("tr.model").count().then((n) => n === 2));
+    await page.click('button[data-promote="judder-2"]');
+    await until("promoted", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-2 is now active"));
+    await page.screenshot({ path: artifact("models.png"), fullPage: true });
+    const check = JobLog.open(db);
+    try {
+      expect(check.models.active("judder")?.version).toBe("judder-2");
+    } finally {
+      check.close();
+    }
+    await page.click('button[data-rollback="judder"]');
+    await until("rolled back", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-1 is now active"));
+  });
+});
+
+if (!haveChromium) {
+  describe("dashboard browser tests", () => {
+    it.skip(SKIP_REASON, () => undefined);
+  });
+}
