@@ -64,8 +64,8 @@ export const configSchema = z
     reconnect: z.object({ initialMs: z.number().int().positive().default(500), maxMs: z.number().int().positive().default(10_000) }).default({ initialMs: 500, maxMs: 10_000 }),
     /** How long to wait for the board to report ready, ms. */
     readyTimeoutMs: z.number().int().positive().default(10_000),
-    /** Print the virtual panel (LED, LCD lines, beeps) on stdout when it changes. */
-    console: z.boolean().default(true),
+    /** Where the virtual panel (LED, LCD lines, beeps) is printed when it changes; stderr keeps stdout's job lines parseable. */
+    console: z.enum(["stderr", "stdout", "off"]).default("stderr"),
   })
   .superRefine((c, ctx) => {
     if (c.io === "firmata" && !c.port) ctx.addIssue({ code: "custom", path: ["port"], message: "io 'firmata' needs the serial port of the board, e.g. /dev/ttyACM0" });

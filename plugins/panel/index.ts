@@ -37,7 +37,7 @@ export type { PanelConfig };
 export interface PanelPluginOptions {
   /** The IO to open on each connection attempt; default from the config (`io`). */
   openIO?: (config: PanelConfig) => OpenIO;
-  /** Where the virtual panel is printed; default stdout. */
+  /** Where the virtual panel is printed; default the config's `console` stream. */
   out?: { write(s: string): unknown };
 }
 
@@ -56,8 +56,8 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
       const file = config.db ? (isAbsolute(config.db) ? config.db : resolve(config.db)) : defaultDbPath();
       const model = new PanelModel({ tipChangeAt: config.tipChangeAt, raMaxUm: config.raMaxUm, lroPostMaxUm: config.lroPostMaxUm });
       const stateOut = ctx.channels.writer(panelStateChannel);
-      const out = options.out ?? process.stdout;
-      const printing = config.io === "virtual" && config.console;
+      const out = options.out ?? (config.console === "stdout" ? process.stdout : process.stderr);
+      const printing = config.io === "virtual" && config.console !== "off";
       const m = {
         connected: ctx.metrics.gauge("connected", "1 while the panel's board is connected"),
         losses: ctx.metrics.counter("losses", "times the panel's board was lost or could not be opened"),
@@ -69,6 +69,8 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
       let flashTimer: number | null = null;
       let last = "";
       let problem: string | null = null;
+      let lastPrinted = "";
+      let printedAt = 0;
 
       const timers = { setTimeout: (fn: () => void, ms: number) => ctx.timers.setTimeout(fn, ms), clearTimeout: (h: unknown) => ctx.timers.clear(h as number) };
 
@@ -79,7 +81,14 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
         if (key === last && beep === "") return;
         last = key;
         stateOut.push({ ...view, time: Date.now(), connected: link.connected, problem, beep, tipWear: model.tipWear, tipChangeAt: config.tipChangeAt });
-        if (printing) out.write(`[panel] ${view.led.padEnd(5)} |${view.lines[0]}|${view.lines[1]}|${beep ? ` beep ${beep}` : ""}\n`);
+        // The console gets a line per state change and beep, and the live runout at most once a second.
+        const printKey = `${view.state}|${view.overlay}|${view.led}|${view.lines[0]}|${link.connected}`;
+        const now = Date.now();
+        if (!printing || (printKey === lastPrinted && beep === "" && now - printedAt < 1000)) return;
+        lastPrinted = printKey;
+        printedAt = now;
+        const note = link.connected ? "" : ` (board not connected${problem ? `: ${problem}` : ""})`;
+        out.write(`[panel] ${view.led.padEnd(5)} |${view.lines[0]}|${view.lines[1]}|${beep ? ` beep ${beep}` : ""}${note}\n`);
       };
 
       const sound = (pattern: string): void => {

@@ -59,7 +59,8 @@ describe("panel IOs", () => {
     const good = [fillTemplate(doc.good.line1, { p: 0.08, ra: 1.25 }), fillTemplate(doc.good.line2, { lro: 7.5 })];
     expect(ctl.seen.at(-1)).toMatchObject({ state: "good", led: "green", lines: good, beep: doc.good.beep, connected: true, tipWear: 0, tipChangeAt: 21 });
     expect(ctl.seen.map((s) => s.state)).toEqual(expect.arrayContaining(["ready", "measure", "good"]));
-    expect(printed.some((l) => l.includes(`|${fillTemplate(doc.measure.line1, { job: 1 })}|${fillTemplate(doc.measure.line2, { lro: 44.4 })}|`))).toBe(true);
+    // One console line per state (the runout changing within a second is not another line).
+    expect(printed.filter((l) => l.includes(`|${fillTemplate(doc.measure.line1, { job: 1 })}|`))).toHaveLength(1);
     expect(printed.at(-1)).toBe(`[panel] green |${good[0]}|${good[1]}| beep ${doc.good.beep}\n`);
     await host.stop();
     log.close();
