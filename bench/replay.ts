@@ -140,7 +140,9 @@ async function liveRun(mode: "full" | "boards" | "transport", seconds: number): 
   const full = mode === "full";
   const live = await loadConfigFile(shippedConfig("sim.yaml"));
   live.host.logFile = undefined;
-  delete live.plugins["job-log"];
+  // the controller's pipeline only (other plugins of sim.yaml, e.g. the job log or a panel, are not measured here)
+  const pipeline = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "console", "jsonl-log", "boards"];
+  for (const name of Object.keys(live.plugins)) if (!pipeline.includes(name)) delete live.plugins[name];
   live.host.logLevel = "error";
   live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
   if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];

@@ -167,7 +167,11 @@ async function runSim(
   const demo = resolve(args["demo-dir"] ?? ".edgeprop-demo");
   config.host.dataDir = resolve(demo, "data");
   config.host.logFile = resolve(demo, "logs", "edgeprop.log");
-  if (config.plugins["job-log"]) patchPlugin(config, "job-log", { db: resolve(demo, "job-log.sqlite") });
+  // Every plugin with a job log (`db`) uses the demo one: simulated jobs never reach a garage's log.
+  for (const [name, entry] of Object.entries(config.plugins)) {
+    const c = entry.config as Record<string, unknown> | undefined;
+    if (name === "job-log" || (c && typeof c.db === "string")) patchPlugin(config, name, { db: resolve(demo, "job-log.sqlite") });
+  }
   const { Simulator, openPtyLink } = await import("../../firmware-sim/index.ts");
   let link;
   try {
