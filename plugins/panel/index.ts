@@ -3,6 +3,7 @@
 // the tip counter in the job log through its own connection (source "panel"); publishes what the
 // panel shows on `panel.state` for the dashboard. A lost board is reported and reconnected with
 // backoff; the controller never waits on the panel. States, texts and beeps: README.md.
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { definePlugin, objectChannel } from "../../src/runtime/index.ts";
 import { JobLog, defaultDbPath } from "../../src/store/index.ts";
@@ -95,9 +96,22 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
         if (pattern) link.beep(pattern);
       };
 
+      // The job-log plugin creates the log; the panel never does (a wrong path must not start a second log).
+      let missingReported = false;
+      const openLog = (): void => {
+        if (log) return;
+        if (!existsSync(file)) {
+          if (!missingReported) ctx.log.warn({ db: file }, `panel: no job log at ${file} yet: labels and the tip counter wait for it`);
+          missingReported = true;
+          return;
+        }
+        log = JobLog.open(file);
+      };
+
       const readTipWear = (): void => {
-        if (!log) return;
         try {
+          openLog();
+          if (!log) return;
           const wear = log.tipWear().value;
           m.tipWear.set(wear);
           if (wear !== model.tipWear) {
@@ -105,7 +119,7 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
             publish();
           }
         } catch (err) {
-          ctx.log.warn({ err }, `panel: cannot read the tip counter: ${err instanceof Error ? err.message : String(err)}`);
+          ctx.log.warn({ err }, `panel: cannot read the tip counter from ${file}: ${err instanceof Error ? err.message : String(err)}`);
         }
       };
 
@@ -124,7 +138,8 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
       const press = (role: ButtonRole): void => {
         m.presses.inc();
         try {
-          if (!log) throw new Error("the job log is not open");
+          openLog();
+          if (!log) throw new Error(`there is no job log at ${file}`);
           if (role === "tipsChanged") {
             log.tipsChanged();
             model.setTipWear(0);
@@ -194,7 +209,6 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
 
       return {
         start() {
-          log = JobLog.open(file);
           readTipWear();
           ctx.timers.setInterval(readTipWear, config.tipPollMs);
           link.start();

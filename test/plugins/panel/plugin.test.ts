@@ -2,6 +2,7 @@
 // and fake timers: presses label the last job and reset the tip counter; a flagged job lights red
 // and beeps its documented pattern; a vanished board is reported and reconnected while the rest of
 // the controller keeps running.
+import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPanelPlugin } from "../../../plugins/panel/index.ts";
 import { fillTemplate, parsePattern } from "../../../plugins/panel/states.ts";
@@ -18,8 +19,8 @@ const PIN = { green: 5, amber: 6, red: 7, buzzer: 8, judder: 2, noJudder: 3, tip
 const doc = Object.fromEntries(documentedStates().map((d) => [d.state, d]));
 const lcdOf = (state: string, v: Parameters<typeof fillTemplate>[1]) => [fillTemplate(doc[state].line1, v), fillTemplate(doc[state].line2, v)];
 
-/** Stands in for the job tracker and job-log plugins: job events, revolutions and ended jobs. */
-function controller(log: JobLog) {
+/** Stands in for the job tracker and (when given a log) the job-log plugin: job events, revolutions, ended jobs. */
+function controller(log?: JobLog) {
   let ctx: PluginContext | null = null;
   const def = definePlugin({ name: "tracker", version: "1.0.0", host: "*", config: z.object({}), writes: [jobRecordChannel, featureRevs] }, (c) => {
     ctx = c;
@@ -28,7 +29,7 @@ function controller(log: JobLog) {
   return {
     def,
     start(ordinal: number) {
-      log.startJob({ id: `job-${ordinal}`, ordinal });
+      log?.startJob({ id: `job-${ordinal}`, ordinal });
       ctx!.jobs.emit({ type: "job.start", job: `job-${ordinal}`, boardUs: ordinal, data: { ordinal } });
     },
     revolution(lroUm: number) {
@@ -40,7 +41,7 @@ function controller(log: JobLog) {
       w.publish();
     },
     end(e: JobLogEntry) {
-      log.endJob(e);
+      log?.endJob(e);
       expect(ctx!.channels.writer(jobRecordChannel).push(e)).toBe(true);
     },
   };
@@ -175,6 +176,30 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
     expect(boards[1].lcd.lines()).toEqual(lcdOf("measure", { job: 2, lro: null }));
     expect(boards[1].level(PIN.amber)).toBeGreaterThan(0);
 
+    await host.stop();
+    log.close();
+  });
+
+  it("runs without a job log at its path, refuses presses until the job-log plugin has made it", async () => {
+    const db = tempDb("panel");
+    const io = new MockPanelBoard();
+    const panel = createPanelPlugin({ openIO: () => async () => io as unknown as PanelIO });
+    const ctl = controller();
+    const { host } = await hostOf([ctl.def, { def: panel, config: { io: "firmata", port: "/dev/ttyFAKE0", db, tipPollMs: 100 } }]);
+    await host.start();
+    await settle();
+    ctl.end(entry(1));
+    await host.idle();
+    await press(io, PIN.judder);
+    expect(host.metrics.value("panel.presses")).toBe(1);
+    expect(host.metrics.value("panel.labels")).toBe(0);
+    expect(existsSync(db)).toBe(false); // the panel never creates the log
+
+    const log = JobLog.open(db); // the job-log plugin's start
+    log.endJob(entry(1));
+    await press(io, PIN.judder);
+    expect(log.labelHistory("job-1").map((l) => [l.judder, l.source])).toEqual([[true, "panel"]]);
+    expect(host.plugins().find((p) => p.name === "panel")?.status).toBe("running");
     await host.stop();
     log.close();
   });
