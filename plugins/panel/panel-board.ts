@@ -27,7 +27,7 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
   private leds: Record<"green" | "amber" | "red", five.Led> | null = null;
   private lcd: five.LCD | null = null;
   private buzzerPin: five.Pin | null = null;
-  private piezo: five.Piezo | null = null;
+  private piezo: five.Led | null = null;
   private shown: [string, string] = ["", ""];
   private ledShown = "";
   private closed = false;
@@ -57,7 +57,8 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
         this.buzzerPin = new five.Pin({ pin: pins.buzzer, board, type: "digital" } as five.PinOption);
         this.buzzerPin.low();
       } else {
-        this.piezo = new five.Piezo({ pin: pins.buzzer, board } as five.PiezoOption);
+        this.piezo = new five.Led({ pin: pins.buzzer, board });
+        this.piezo.off();
       }
       for (const role of BUTTONS) {
         const button = new five.Button({ pin: pins[role], board, isPullup: this.hw.pullup });
@@ -89,13 +90,15 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
     }
   }
 
-  buzz(on: boolean, ms: number, hz: number): void {
+  buzz(on: boolean): void {
     if (!this.ready) return;
     if (this.buzzerPin) {
       if (on) this.buzzerPin.high();
       else this.buzzerPin.low();
     } else if (on) {
-      this.piezo!.frequency(hz, ms);
+      this.piezo!.brightness(128); // 50 % duty: loudest square wave
+    } else {
+      this.piezo!.off();
     }
   }
 

@@ -65,14 +65,13 @@ export class PanelLink {
   beep(pattern: string): void {
     const steps = parsePattern(pattern);
     this.stopBeep();
-    const hz = this.config.buzzer.hz;
     const step = (i: number): void => {
       this.beepTimer = null;
       if (i >= steps.length) {
-        this.board?.buzz(false, 0, hz);
+        this.board?.buzz(false);
         return;
       }
-      this.board?.buzz(i % 2 === 0, steps[i], hz);
+      this.board?.buzz(i % 2 === 0);
       this.beepTimer = this.timers.setTimeout(() => step(i + 1), steps[i]);
     };
     step(0);
@@ -82,7 +81,7 @@ export class PanelLink {
     if (this.beepTimer === null) return;
     this.timers.clearTimeout(this.beepTimer);
     this.beepTimer = null;
-    this.board?.buzz(false, 0, this.config.buzzer.hz);
+    this.board?.buzz(false);
   }
 
   stop(): void {

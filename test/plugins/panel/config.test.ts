@@ -30,6 +30,11 @@ describe("panel config", () => {
     ]);
   });
 
+  it("a bare piezo needs a PWM pin", () => {
+    expect(issues({ buzzer: { kind: "piezo" } })).toEqual(["pins.buzzer: a piezo needs a PWM pin (3, 5, 6, 9, 10, 11), got 8"]);
+    expect(issues({ buzzer: { kind: "piezo" }, pins: { buzzer: 9 } })).toEqual([]);
+  });
+
   it("needs a serial port for Firmata", () => {
     expect(issues({ io: "firmata" })).toEqual(["port: io 'firmata' needs the serial port of the board, e.g. /dev/ttyACM0"]);
     expect(issues({ io: "firmata", port: "/dev/ttyACM0" })).toEqual([]);
