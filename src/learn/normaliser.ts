@@ -91,7 +91,7 @@ export class Normaliser {
 
   static fromBytes(bytes: Uint8Array, what: string): Normaliser {
     if (bytes.byteLength % 8 !== 0 || bytes.byteLength < 24) throw new Error(`${what}: norm section of ${bytes.byteLength} bytes is not a float64 array`);
-    const a = new Float64Array(bytes.slice().buffer);
+    const a = new Float64Array(new Uint8Array(bytes).buffer);
     const width = a[0];
     if (!Number.isInteger(width) || width < 1 || a.length !== 3 + 3 * width) throw new Error(`${what}: norm section says width ${width} but holds ${a.length} numbers`);
     const n = new Normaliser(width, a[1], a[2]);

@@ -22,7 +22,7 @@
 // Binary task: sigmoid output, bce; predict gives p. Regression: linear output on the target's own
 // normalised scale (a Normaliser of width 1), half-sse; predict gives the target's unit.
 // Allocation-free per predict/learn after construction (a rollback allocates its report).
-import { createNetwork, Rng, type Network } from "../core/index.ts";
+import { createNetwork, type Network } from "../core/index.ts";
 import { Normaliser } from "./normaliser.ts";
 
 export interface OnlineModelOptions {
@@ -72,6 +72,10 @@ export interface RollbackReport {
 /** Weights of the fast (≈ last 10 labels) and slow (≈ last 50 healthy labels) running losses. */
 const FAST = 0.1;
 const SLOW = 0.02;
+const FAST_SLOT = 0;
+const BASE_SLOT = 1;
+const PRE_SLOT = 2;
+const OUT_SLOT = 3;
 
 interface Checkpoint {
   params: Float64Array;
@@ -98,8 +102,15 @@ export class OnlineModel {
   rollbacks = 0;
   /** Running loss of the newest labels, each measured before it was learned (fast), and the
    *  running loss over healthy stretches (baseline). */
-  anchorError = Number.NaN;
-  baseline = Number.NaN;
+  get anchorError(): number {
+    return this.slots[FAST_SLOT];
+  }
+  get baseline(): number {
+    return this.slots[BASE_SLOT];
+  }
+  /** Running losses and the staged target live in a typed array: storing a double into an object
+   *  field, passing it to or returning it from a call V8 does not inline can allocate. */
+  private readonly slots = new Float64Array([Number.NaN, Number.NaN, 0, 0]);
   onRollback: ((r: RollbackReport) => void) | null = null;
 
   private readonly width: number;
@@ -110,8 +121,12 @@ export class OnlineModel {
   private bufWritten = 0;
   private readonly z: Float64Array;
   private readonly xRaw: Float64Array;
+  /** Staged target of a train or loss call. */
   private readonly t1 = new Float64Array(1);
-  private readonly rng: Rng;
+  /** xorshift32 state of the replay draws. */
+  private readonly rngState: Int32Array;
+  /** recentFraction as a threshold on rand30(). */
+  private readonly recentCut: number;
   private readonly cps: Checkpoint[];
   private cpNext = 0;
   private sinceCheckpoint = 0;
@@ -153,7 +168,8 @@ export class OnlineModel {
     this.bufSeq = new Float64Array(o.replaySize).fill(-1);
     this.z = new Float64Array(this.width);
     this.xRaw = new Float64Array(this.width);
-    this.rng = new Rng(o.seed ^ 0x5eed);
+    this.rngState = new Int32Array([(o.seed ^ 0x5eed) | 1]);
+    this.recentCut = Math.floor(o.recentFraction * 0x40000000);
     this.cps = [0, 1].map(() => ({
       params: new Float64Array(this.net.params.length),
       opt: this.net.optimizerState.map((s) => new Float64Array(s.length)),
@@ -179,58 +195,80 @@ export class OnlineModel {
 
   /** Estimate for x: p (binary) or the target in its unit (regression); NaN when x is refused. */
   predict(x: ArrayLike<number>): number {
+    this.predictInto(x, this.slots, OUT_SLOT);
+    return this.slots[OUT_SLOT];
+  }
+
+  /** predict() written to out[at] (the allocation-free form). */
+  predictInto(x: ArrayLike<number>, out: Float64Array, at: number): void {
     this.norm.apply(x, this.z);
     const y = this.net.forward(this.z);
-    const v = y[0];
-    if (this.task === "binary") return v;
-    return this.targetNorm.invert(0, v);
+    if (this.task === "binary") out[at] = y[0];
+    else out[at] = this.targetNorm.mean[0] + y[0] * this.targetNorm.std(0);
   }
 
   /** Learns one labelled sample (x raw inputs, t: 0/1 or the target's value). Returns false when
    *  refused (non-finite target). */
   learn(x: ArrayLike<number>, t: number): boolean {
+    this.t1[0] = t;
+    return this.learnFrom(x, this.t1, 0);
+  }
+
+  /** learn() with the target read from targets[at] (the allocation-free form). */
+  learnFrom(x: ArrayLike<number>, targets: ArrayLike<number>, at: number): boolean {
+    const t = targets[at];
     if (!(t === t) || t === Infinity || t === -Infinity) return false;
-    if (this.task === "regression") this.targetNorm.observe(this.tOne(t));
     const cap = this.opts.replaySize;
     const slot = this.bufWritten % cap;
     const w = this.width;
     for (let i = 0; i < w; i++) this.bufX[slot * w + i] = x[i];
     this.bufT[slot] = t;
+    this.t1[0] = t;
+    if (this.task === "regression") this.targetNorm.observe(this.t1);
     this.bufSeq[slot] = this.labels;
     this.bufWritten++;
     this.labels++;
-    const pre = this.slotLoss(slot);
+    this.slotLoss(slot);
     for (let s = 0; s < this.opts.newSteps; s++) this.trainSlot(slot);
     const filled = this.bufWritten < cap ? this.bufWritten : cap;
     const recent = this.opts.recentWindow < filled ? this.opts.recentWindow : filled;
     for (let s = 0; s < this.opts.replaySteps; s++) {
-      let back: number;
-      if (this.rng.next() < this.opts.recentFraction) back = Math.floor(this.rng.next() * recent);
-      else back = Math.floor(this.rng.next() * filled);
+      const back = this.rand30() < this.recentCut ? this.rand30() % recent : this.rand30() % filled;
       const j = (this.bufWritten - 1 - back) % cap;
       if (this.bufSeq[j] >= 0) this.trainSlot(j);
     }
     this.version++;
-    if (this.opts.rollback) this.guard(pre);
+    if (this.opts.rollback) this.guard();
     return true;
   }
 
-  private tOne(t: number): Float64Array {
-    this.t1[0] = t;
-    return this.t1;
+  /** A uniform integer in [0, 2^30): small enough to stay a V8 small integer (no boxing). */
+  private rand30(): number {
+    const st = this.rngState;
+    let x = st[0];
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    st[0] = x;
+    return (x >>> 2) & 0x3fffffff;
   }
 
-  private target(t: number): number {
-    if (this.task === "binary") return t > 0.5 ? 1 : 0;
+  /** t1[0] ← the training target of buffer slot j (0/1, or the clamped z-score of the value). */
+  private stageTarget(j: number): void {
+    const t = this.bufT[j];
+    if (this.task === "binary") {
+      this.t1[0] = t > 0.5 ? 1 : 0;
+      return;
+    }
     // Clamped like the inputs: one wild label (a re-cut, a slipped probe) must not dominate a step.
     const z = (t - this.targetNorm.mean[0]) / this.targetNorm.std(0);
-    return z > 4 ? 4 : z < -4 ? -4 : z;
+    this.t1[0] = z > 4 ? 4 : z < -4 ? -4 : z;
   }
 
   private trainSlot(j: number): void {
     const w = this.width;
     this.normaliseSlot(j, w);
-    this.t1[0] = this.target(this.bufT[j]);
+    this.stageTarget(j);
     this.net.train(this.z, this.t1);
   }
 
@@ -241,22 +279,31 @@ export class OnlineModel {
     this.norm.apply(this.xRaw, this.z);
   }
 
-  /** Loss of the current network on buffer slot j (before it is trained on). */
-  private slotLoss(j: number): number {
+  /** slots[PRE] ← loss of the current network on buffer slot j (before it is trained on). */
+  private slotLoss(j: number): void {
     this.normaliseSlot(j, this.width);
-    this.t1[0] = this.target(this.bufT[j]);
-    return this.net.loss(this.z, this.t1);
+    this.stageTarget(j);
+    // From forward() rather than net.loss(): forward's output view keeps this allocation-free.
+    const y = this.net.forward(this.z)[0];
+    const t = this.t1[0];
+    if (this.task === "binary") {
+      const p = y < 1e-12 ? 1e-12 : y > 1 - 1e-12 ? 1 - 1e-12 : y;
+      this.slots[PRE_SLOT] = -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+    } else this.slots[PRE_SLOT] = 0.5 * (y - t) * (y - t);
   }
 
   /** pre: the new label's loss under the model as it stood before the label (prequential). */
-  private guard(pre: number): void {
+  private guard(): void {
+    const sl = this.slots;
+    const pre = sl[PRE_SLOT];
     if (!(pre === pre)) return;
     const b = this.baseline;
     const threshold = this.opts.guardFactor * b + this.opts.guardMargin;
     // One label counts at most 2 × the threshold: a single outlier must not trigger a rollback alone.
     const capped = b === b && pre > 2 * threshold ? 2 * threshold : pre;
-    const fast = this.anchorError === this.anchorError ? (1 - FAST) * this.anchorError + FAST * capped : capped;
-    this.anchorError = fast;
+    const prev = sl[FAST_SLOT];
+    const fast = prev === prev ? (1 - FAST) * prev + FAST * capped : capped;
+    sl[FAST_SLOT] = fast;
     const warm = this.labels - this.droppedLabels >= this.opts.minLabels;
     if (warm && b === b && fast > threshold) {
       const cp = this.olderCheckpoint();
@@ -268,8 +315,8 @@ export class OnlineModel {
     // The baseline learns only from healthy stretches, so a run of bad labels cannot raise it.
     // Between healthy and the trigger it follows ten times slower (a lasting change of population).
     const healthy = !(b === b) || fast <= 1.25 * b + 0.5 * this.opts.guardMargin;
-    if (!(b === b)) this.baseline = pre;
-    else this.baseline = (1 - (healthy ? SLOW : SLOW / 10)) * b + (healthy ? SLOW : SLOW / 10) * capped;
+    const a = healthy ? SLOW : SLOW / 10;
+    sl[BASE_SLOT] = b === b ? (1 - a) * b + a * capped : pre;
     // A checkpoint only while healthy.
     if (++this.sinceCheckpoint >= this.opts.checkpointEvery && warm && healthy) {
       this.sinceCheckpoint = 0;
@@ -310,7 +357,7 @@ export class OnlineModel {
     this.droppedLabels += dropped;
     this.version = cp.version;
     this.rollbacks++;
-    this.anchorError = b;
+    this.slots[FAST_SLOT] = b;
     this.sinceCheckpoint = 0;
     // Both checkpoints now point at (or before) the restored state.
     const other = this.cps[0] === cp ? this.cps[1] : this.cps[0];
@@ -320,16 +367,20 @@ export class OnlineModel {
 
   /** State beyond the network for the model file (`learner` section, JSON). */
   stateJson(): Record<string, unknown> {
-    return { kind: this.kind, task: this.task, inputs: this.inputs, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, options: this.opts };
+    return { kind: this.kind, task: this.task, inputs: this.inputs, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, options: this.opts };
   }
 
-  /** Restores counters after a load (the network, normaliser and buffer are restored by model-store). */
+  /** Restores counters, running losses and the replay draw state after a load (the network,
+   *  normaliser and buffer are restored by model-store; checkpoints are not kept across a restart). */
   restoreState(s: Record<string, unknown>): void {
     this.version = Number(s.version) || 0;
     this.labels = Number(s.labels) || 0;
     this.droppedLabels = Number(s.droppedLabels) || 0;
     this.rollbacks = Number(s.rollbacks) || 0;
-    this.baseline = typeof s.baseline === "number" ? s.baseline : Number.NaN;
+    this.slots[BASE_SLOT] = typeof s.baseline === "number" ? s.baseline : Number.NaN;
+    this.slots[FAST_SLOT] = typeof s.fast === "number" ? s.fast : Number.NaN;
+    if (typeof s.rng === "number" && s.rng !== 0) this.rngState[0] = s.rng;
+    this.sinceCheckpoint = Number(s.sinceCheckpoint) || 0;
   }
 
   /** Replay buffer as [written, then per slot: seq, t, x…] (model file `replay` section). */
@@ -348,7 +399,7 @@ export class OnlineModel {
 
   loadReplay(bytes: Uint8Array, what: string): void {
     const cap = this.opts.replaySize;
-    const a = new Float64Array(bytes.slice().buffer);
+    const a = new Float64Array(new Uint8Array(bytes).buffer);
     if (a.length !== 1 + cap * (2 + this.width)) throw new Error(`${what}: replay section holds ${a.length} numbers, expected ${1 + cap * (2 + this.width)}`);
     this.bufWritten = a[0];
     for (let j = 0; j < cap; j++) {

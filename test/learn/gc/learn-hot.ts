@@ -1,0 +1,67 @@
+// GC child script (test/support/gc-count.ts): the per-job estimate step in steady state: JobInputs
+// over a job's revolutions, then for each model observe → predictInto (the estimate before the
+// label). args[0] = "predict" (must allocate nothing), "copy" (the allocating control: copies the
+// inputs into a fresh array per job, as a careless plugin would), or "learn" (also learnFrom with
+// replay and the rollback guard; see test/learn/learn-gc.test.ts for what it measures).
+import { FEATURE_NAMES } from "../../../src/dsp/vib-layout.ts";
+import { REV_META_FIELDS, StreamKind } from "../../../src/controller/channels.ts";
+import { JobInputs, INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
+import { OnlineModel } from "../../../src/learn/online-model.ts";
+
+const JOBS = 2000;
+const WARM_UP = 4000;
+
+export default async function prepare(args: string[]): Promise<() => void> {
+  const mode = args[0] ?? "predict";
+  const width = REV_META_FIELDS.length + FEATURE_NAMES.length;
+  // 64 synthetic jobs: START, 5 measure and 18 cut revolutions each, features random positives
+  // (varied, so every input has a gradient, as with real jobs).
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const VARIANTS = 64;
+  const rows: Float64Array[] = [];
+  const mk = (kind: number, phase: number, tool: number, k: number) => {
+    const r = new Float64Array(width);
+    r[0] = kind; r[1] = 1; r[4] = phase; r[5] = 1; r[6] = 1; r[7] = tool; r[8] = 1; r[9] = 20 + 80 * rnd(); r[10] = 150; r[11] = rnd();
+    for (let f = REV_META_FIELDS.length; f < width; f++) r[f] = 0.001 + 0.01 * rnd();
+    return r;
+  };
+  const PER_JOB = 24;
+  for (let v = 0; v < VARIANTS; v++) {
+    rows.push(mk(StreamKind.START, 0, 0, 0));
+    for (let k = 0; k < 5; k++) rows.push(mk(StreamKind.REV, 1, 0, k));
+    for (let k = 0; k < 18; k++) rows.push(mk(StreamKind.REV, 2, k * 2, k));
+  }
+  const acc = new JobInputs();
+  const models = [
+    new OnlineModel({ kind: "judder", inputs: INPUT_NAMES, task: "binary", minLabels: 5 }),
+    new OnlineModel({ kind: "residual-runout", inputs: INPUT_NAMES, task: "regression", minLabels: 5 }),
+  ];
+  const sink = new Float64Array(2);
+  const target = new Float64Array(1);
+  const step = (j: number) => {
+    const base = (j % VARIANTS) * PER_JOB;
+    for (let r = base; r < base + PER_JOB; r++) acc.add(rows[r]);
+    const x = acc.finish();
+    const inputs: ArrayLike<number> = mode === "copy" ? Array.from(x) : x;
+    const lro = x[0];
+    for (let m = 0; m < models.length; m++) {
+      if (mode !== "learn") {
+        models[m].observe(inputs);
+        models[m].predictInto(inputs, sink, 1);
+        continue;
+      }
+      models[m].observe(inputs);
+      models[m].predictInto(inputs, sink, 1);
+      sink[0] += sink[1];
+      target[0] = m === 0 ? (lro >= 50 ? 1 : 0) : 0.1 * lro;
+      models[m].learnFrom(inputs, target, 0);
+    }
+  };
+  for (let j = 0; j < WARM_UP; j++) step(j);
+  return () => {
+    for (let j = 0; j < JOBS; j++) step(j);
+    if (!(sink[0] === sink[0])) throw new Error("NaN estimate");
+    if (models[0].rollbacks + models[1].rollbacks > 0) console.log(`rollbacks: ${models[0].rollbacks + models[1].rollbacks}`);
+  };
+}

@@ -1,0 +1,41 @@
+// Synthetic job streams for the learner's unit tests: inputs in the INPUT_NAMES layout drawn around
+// per-input means, a judder label from a fixed rule on two inputs (with label noise), and an
+// optional population shift: input means move, and the vibration-like input 30 reads twice as
+// strong for the same cause (softer mounts), so the rule in input space changes too.
+import { INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
+
+export interface SyntheticJob {
+  x: Float64Array;
+  /** True class (before label noise). */
+  truth: number;
+  label: number;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticJobs(n: number, seed: number, opts: { shiftAt?: number; noise?: number } = {}): SyntheticJob[] {
+  const rnd = mulberry32(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+  const out: SyntheticJob[] = [];
+  for (let j = 0; j < n; j++) {
+    const shifted = opts.shiftAt !== undefined && j >= opts.shiftAt;
+    const x = new Float64Array(INPUT_NAMES.length);
+    for (let i = 0; i < x.length; i++) x[i] = 10 * (i % 7) + normal() * (1 + (i % 3)) + (shifted && i % 2 === 0 ? 2.5 : 0);
+    // LRO-like input 0 (µm) and a vibration-like input 30.
+    x[0] = (shifted ? 55 : 40) + 25 * normal();
+    x[30] = (shifted ? 1 : 0) + normal();
+    const truth = (x[0] - 50) / 15 + (shifted ? 0.5 * x[30] - 1.5 : x[30]) > 0 ? 1 : 0;
+    const label = rnd() < (opts.noise ?? 0.05) ? 1 - truth : truth;
+    out.push({ x, truth, label });
+  }
+  return out;
+}
