@@ -29,6 +29,8 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
   private buzzerPin: five.Pin | null = null;
   private piezo: five.Led | null = null;
   private shown: [string, string] = ["", ""];
+  /** johnny-five's read callback per button pin: close() releases a held button through it. */
+  private readonly buttonReads: Array<(value: number) => void> = [];
   private ledShown = "";
   private closed = false;
 
@@ -60,6 +62,7 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
         this.piezo = new five.Led({ pin: pins.buzzer, board });
         this.piezo.off();
       }
+      this.catchButtonReads();
       for (const role of BUTTONS) {
         const button = new five.Button({ pin: pins[role], board, isPullup: this.hw.pullup });
         button.on("down", () => this.emit("press", role));
@@ -71,6 +74,17 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
       return;
     }
     this.emit("ready");
+  }
+
+  // A button held down keeps a johnny-five "hold" interval running until it reads "up"; if the board
+  // goes while a finger is on it that would tick forever, so close() feeds each button its "up".
+  private catchButtonReads(): void {
+    const io = this.io as unknown as { digitalRead(pin: unknown, cb: (v: number) => void): unknown };
+    const read = io.digitalRead.bind(io);
+    io.digitalRead = (pin, cb) => {
+      this.buttonReads.push(cb);
+      return read(pin, cb);
+    };
   }
 
   /** Draws a view; only what changed goes to the board (an LCD line rewrite is ~70 I2C writes). */
@@ -113,6 +127,12 @@ export class PanelBoard extends EventEmitter<PanelBoardEvents> {
     if (this.closed) return;
     this.closed = true;
     this.leds = null;
+    const up = this.hw.pullup ? 1 : 0;
+    for (const cb of this.buttonReads) cb(up);
+    // johnny-five keeps every Board it made in a module-level list; a reconnecting panel must not grow it.
+    const cache = (five.Board as unknown as { cache: unknown[] }).cache;
+    const at = cache.indexOf(this.board);
+    if (at >= 0) cache.splice(at, 1);
     (this.board as unknown as EventEmitter).removeAllListeners();
     this.io.removeAllListeners();
     this.io.on("error", () => undefined);

@@ -3,6 +3,7 @@
 // and beeps its documented pattern; a vanished board is reported and reconnected while the rest of
 // the controller keeps running.
 import { existsSync } from "node:fs";
+import five from "johnny-five";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPanelPlugin } from "../../../plugins/panel/index.ts";
 import { fillTemplate, parsePattern } from "../../../plugins/panel/states.ts";
@@ -141,13 +142,22 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
       return b as unknown as PanelIO;
     };
     const panel = createPanelPlugin({ openIO: () => open });
-    const config = { io: "firmata", port: "/dev/ttyFAKE0", db, reconnect: { initialMs: 500, maxMs: 4000 } };
+    const config = { io: "firmata", port: "/dev/ttyFAKE0", db, flashMs: 100, reconnect: { initialMs: 500, maxMs: 4000 } };
     const { host } = await hostOf([ctl.def, { def: panel, config }]);
     await host.start();
     await settle();
     expect(host.metrics.value("panel.connected")).toBe(1);
 
-    boards[0].emit("close"); // what firmata-io emits when the USB port goes away
+    // A finger on a button while the USB port goes away (firmata-io then emits "close"): johnny-five's
+    // "hold" interval must not outlive the board, nor its board list grow with reconnects.
+    const cache = (five.Board as unknown as { cache: Array<{ register: Array<{ pin?: unknown; on?: (e: string, f: () => void) => void }> }> }).cache;
+    expect(cache).toHaveLength(1);
+    const button = cache[0].register.find((c) => c.constructor.name === "Button" && c.pin === PIN.judder)!;
+    let holds = 0;
+    button.on!("hold", () => holds++);
+    boards[0].input(PIN.judder, 0);
+    await vi.advanceTimersByTimeAsync(20);
+    boards[0].emit("close");
     await settle();
     expect(host.metrics.value("panel.connected")).toBe(0);
     expect(host.metrics.value("panel.losses")).toBe(1);
@@ -172,9 +182,14 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
     await settle();
     expect(opens).toBe(3);
     expect(host.metrics.value("panel.connected")).toBe(1);
+    expect(cache).toHaveLength(1);
     // The new board shows where the controller is now.
     expect(boards[1].lcd.lines()).toEqual(lcdOf("measure", { job: 2, lro: null }));
     expect(boards[1].level(PIN.amber)).toBeGreaterThan(0);
+    expect(holds).toBe(0); // released when the board went (held 20 ms, holdtime 500 ms)
+    const afterReconnect = holds;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(holds).toBe(afterReconnect);
 
     await host.stop();
     log.close();
