@@ -1,6 +1,7 @@
 // The panel plugin's config. Pins are the board's own names: numbers or "A0".."A5" on an Arduino
-// (Firmata, virtual), "GPIO17" / "P1-11" on a Raspberry Pi (raspi-io). The LCD sits on the board's
-// I2C bus (Uno: A4/A5; Pi: GPIO2/3), so those pins cannot be used for anything else.
+// (Firmata, virtual), "GPIO17" / "P1-11" (or Wiring Pi numbers) on a Raspberry Pi (raspi-io). The LCD
+// sits on the board's I2C bus (Uno: A4/A5; Pi: GPIO2/3 = P1-3/P1-5 = Wiring Pi 8/9), so those pins
+// cannot be used for anything else.
 import { z } from "../../src/runtime/index.ts";
 
 const pinName = z.union([
@@ -8,7 +9,7 @@ const pinName = z.union([
   z.string().regex(/^(A[0-7]|GPIO([0-9]|1[0-9]|2[0-7])|P1-([1-9]|[1-3][0-9]|40)|[0-9]{1,2})$/, "a pin number, A0–A7, GPIO0–27 or P1-1–P1-40"),
 ]);
 
-const I2C_PINS: Record<string, readonly string[]> = { firmata: ["A4", "A5", "18", "19"], virtual: ["A4", "A5", "18", "19"], raspi: ["GPIO2", "GPIO3", "P1-3", "P1-5"] };
+const I2C_PINS: Record<string, readonly string[]> = { firmata: ["A4", "A5", "18", "19"], virtual: ["A4", "A5", "18", "19"], raspi: ["GPIO2", "GPIO3", "P1-3", "P1-5", "8", "9"] };
 
 export const pinsSchema = z.object({
   green: pinName.default(5),

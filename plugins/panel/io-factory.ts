@@ -27,13 +27,14 @@ export function ioFactory(config: Pick<PanelConfig, "io" | "port" | "baudRate" |
       };
     case "raspi":
       return async () => {
-        let mod: { RaspiIO: new () => PanelIO };
+        let mod: { RaspiIO: new (options: { enableSerial: boolean }) => PanelIO };
         try {
           mod = require("raspi-io") as typeof mod;
         } catch (err) {
           throw new Error(`io 'raspi' needs the optional package raspi-io (installed on a Raspberry Pi only): ${err instanceof Error ? err.message : String(err)}`);
         }
-        return new mod.RaspiIO();
+        // The panel needs no UART: leave the Pi's serial pins to whoever uses them.
+        return new mod.RaspiIO({ enableSerial: false });
       };
   }
 }

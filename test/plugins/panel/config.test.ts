@@ -28,6 +28,7 @@ describe("panel config", () => {
     expect(issues({ io: "raspi", pins: { green: "GPIO2", amber: "GPIO5", red: "GPIO6", buzzer: "GPIO13", judder: "GPIO17", noJudder: "GPIO27", tipsChanged: "GPIO22" } })).toEqual([
       "pins.green: pin GPIO2 is the I2C bus of the LCD",
     ]);
+    expect(issues({ io: "raspi" })).toEqual(["pins.buzzer: pin 8 is the I2C bus of the LCD"]); // Wiring Pi 8 = SDA
   });
 
   it("a bare piezo needs a PWM pin", () => {

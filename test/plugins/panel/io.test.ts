@@ -81,4 +81,18 @@ describe("panel IOs", () => {
     expect(host.plugins().find((p) => p.name === "panel")?.status).toBe("running");
     await host.stop();
   });
+
+  it("raspi off a Raspberry Pi: the missing optional raspi-io is reported, the host keeps running", async () => {
+    const db = tempDb("panel");
+    const ctl = controller();
+    const panel = createPanelPlugin({ out: { write: () => true } });
+    const pins = { green: "GPIO5", amber: "GPIO6", red: "GPIO13", buzzer: "GPIO19", judder: "GPIO17", noJudder: "GPIO27", tipsChanged: "GPIO22" };
+    const config = { io: "raspi", pins, db, reconnect: { initialMs: 20, maxMs: 40 } };
+    const { host } = await hostOf([ctl.def, { def: panel, config }], { logLevel: "error" });
+    await host.start();
+    await vi.waitFor(() => expect(host.metrics.value("panel.losses")).toBeGreaterThanOrEqual(2), { timeout: 3000, interval: 10 });
+    expect(ctl.seen.at(-1)).toMatchObject({ connected: false, problem: expect.stringMatching(/needs the optional package raspi-io/) });
+    expect(host.plugins().find((p) => p.name === "panel")?.status).toBe("running");
+    await host.stop();
+  });
 });
