@@ -102,6 +102,8 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
               alarms: found.map((a) => ({ code: a.code, atUs, message: a.message, score: round3(a.score) ?? 0, ratio: round3(a.ratio) ?? 0 })),
             };
           } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
+            const x = pending.find(acc.ordinal);
+            if (decided && x) learner.observe(x);
             backlog.push(decided ?? { ordinal: acc.ordinal, lroPostUm: null, raUm: null, source: "rule", modelVersion: null });
             decided = null;
             flush();

@@ -82,6 +82,8 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
             decided = { ordinal: acc.ordinal, p: e.p, flag: e.p === null ? null : e.p >= config.threshold, source: e.source, modelVersion: e.modelVersion };
             (e.source === "model" ? m.model : m.rule).inc();
           } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
+            const x = pending.find(acc.ordinal);
+            if (decided && x) learner.observe(x);
             backlog.push(decided ?? { ordinal: acc.ordinal, p: null, flag: null, source: "rule", modelVersion: null });
             decided = null;
             flush();

@@ -119,6 +119,8 @@ export function evaluate(samples: readonly JobSample[], options: EvalOptions = {
       ra: yA, raModel: ce.modelRaUm, raMean: raN > 0 ? raSum / raN : nan, raHindsight: nan,
     };
     jobs.push(e);
+    judder.observe(x);
+    cut.observe(x);
     judder.learn(x, s.labels, s.lroPreUm);
     cut.learn(x, s.labels, yR === yR ? yR : null);
     if (yJ === yJ) rmsPairs.push([rms, yJ]);

@@ -9,8 +9,8 @@
 //                      the rule's median LRO of the last cut revolutions over the cut face (input
 //                      c_lro_rule), Ra = null, source "rule"; each network takes over once it has
 //                      `minLabels` labels (source "model" when the residual network does).
-// Both: estimate() before the label (it also adds the inputs to the normalisation statistics), learn()
-// when it arrives. Allocation-free apart from the small estimate objects the plugins send.
+// Both: estimate() before the label, observe() once per job after its (last) estimate (the inputs join
+// the normalisation statistics; no label involved), learn() when the label arrives. Allocation-free apart from the small estimate objects the plugins send.
 import { judderP, DEFAULT_JUDDER_RULE, type JudderRuleConfig } from "../controller/rules.ts";
 import { INPUT_INDEX, INPUT_NAMES } from "./job-inputs.ts";
 import { OnlineModel, type OnlineModelOptions } from "./online-model.ts";
@@ -28,12 +28,16 @@ export class JudderLearner {
     this.model = model ?? new OnlineModel(judderModelOptions(options));
   }
 
-  /** [p, source]: the network's p once ready, else the rule's (null without an LRO before the cut). */
+  /** The network's p once ready, else the rule's (null without an LRO before the cut). */
   estimate(inputs: ArrayLike<number>, lroPreUm: number | null): { p: number | null; source: Source; modelVersion: string | null; modelP: number } {
-    this.model.observe(inputs);
     const modelP = this.model.predict(inputs);
     if (this.model.ready && modelP === modelP) return { p: modelP, source: "model", modelVersion: this.model.versionName(), modelP };
     return { p: judderP(lroPreUm, this.rule), source: "rule", modelVersion: null, modelP };
+  }
+
+  /** Adds a job's inputs to the normalisation statistics: once per job, after its estimate. */
+  observe(inputs: ArrayLike<number>): void {
+    this.model.observe(inputs);
   }
 
   /** Learns from a job's labels; false when they give no judder label. */
@@ -57,8 +61,6 @@ export class CutQualityLearner {
   }
 
   estimate(inputs: ArrayLike<number>): { lroPostUm: number | null; raUm: number | null; source: Source; modelVersion: string | null; modelLroPostUm: number; modelRaUm: number } {
-    this.residual.observe(inputs);
-    this.ra.observe(inputs);
     const mRes = this.residual.predict(inputs);
     const mRa = this.ra.predict(inputs);
     const rule = inputs[INPUT_INDEX.c_lro_rule];
@@ -69,6 +71,12 @@ export class CutQualityLearner {
     const raUm = useRa ? Math.max(0, mRa) : null;
     const modelVersion = useRes || useRa ? `${useRes ? this.residual.versionName() : "rule"}+${useRa ? this.ra.versionName() : "none"}` : null;
     return { lroPostUm, raUm, source: useRes ? "model" : "rule", modelVersion, modelLroPostUm: base + mRes, modelRaUm: mRa };
+  }
+
+  /** Adds a job's inputs to both networks' normalisation statistics: once per job, after its estimate. */
+  observe(inputs: ArrayLike<number>): void {
+    this.residual.observe(inputs);
+    this.ra.observe(inputs);
   }
 
   /** Learns residual runout from the check pass and Ra when labelled; returns what was learned. */
