@@ -4,8 +4,11 @@
 // the job log, the console and the JSON-lines log). With `labels` (a label file, replay), each job's
 // label is attached right after the job, by ordinal, with the boardStartUs cross-check.
 // Each entry also carries the job's per-revolution features (ok revolutions with a phase: lroUm,
-// rpm, wanderUm, then the vib_* features; names version 1) for the job log, as views of a
-// preallocated pool (nothing allocated per revolution; the views are made once per job).
+// rpm, wanderUm, the vib_* features, then comp, pass, tool; names version 2) for the job log, as
+// views of a preallocated pool (nothing allocated per revolution; the views are made once per job).
+// comp/pass/tool are what the learners' per-job inputs need besides the measurements (which
+// measure revolutions were compensated, the pass, where the tool was), so `retrain` rebuilds the
+// same inputs from the log.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { definePlugin, z } from "../../src/runtime/index.ts";
@@ -23,8 +26,11 @@ export const configSchema = z.object({
   maxRevolutions: z.number().int().min(16).max(8192).default(2048),
 });
 
-/** Stored per revolution: these, then the vib_* fields of features.revs. */
+/** Stored per revolution: these, then the vib_* fields of features.revs, then STORED_TAIL. */
 const STORED_META = ["lroUm", "rpm", "wanderUm"] as const;
+const STORED_TAIL = ["comp", "pass", "tool"] as const;
+/** Layout version of the stored vector (1: without STORED_TAIL). */
+const NAMES_VERSION = 2;
 const PHASE_NAMES = ["idle", "measure", "cut", "check"] as const;
 
 export default definePlugin(
@@ -51,8 +57,9 @@ export default definePlugin(
     };
     // Per-revolution features: a pool of rows twice the per-job cap, used as a ring.
     const firstVib = featureRevs.fields.indexOf("vib_rpm");
-    const storedFields = [...STORED_META.map((f) => featureRevs.fields.indexOf(f)), ...featureRevs.fields.slice(firstVib).map((_, i) => firstVib + i)];
-    const names = [...STORED_META, ...featureRevs.fields.slice(firstVib)];
+    const fieldIndex = (f: string): number => featureRevs.fields.indexOf(f);
+    const storedFields = [...STORED_META.map(fieldIndex), ...featureRevs.fields.slice(firstVib).map((_, i) => firstVib + i), ...STORED_TAIL.map(fieldIndex)];
+    const names = [...STORED_META, ...featureRevs.fields.slice(firstVib), ...STORED_TAIL];
     const width = storedFields.length;
     const poolRows = 2 * config.maxRevolutions;
     const pool = new Float64Array(config.revolutionFeatures ? poolRows * width : 0);
@@ -88,7 +95,7 @@ export default definePlugin(
       revsByJob.delete(entry.record.ordinal);
       if (revolutions) {
         entry.revolutions = revolutions;
-        entry.features = { namesVersion: 1, names };
+        entry.features = { namesVersion: NAMES_VERSION, names };
       }
       backlog.push(entry);
       flush();

@@ -50,6 +50,10 @@ export const commands: Record<string, Command> = {
     summary: "`restore FILE`: replace the job log with a checked backup (the old log is kept aside)",
     run: async (argv) => (await import("./restore.ts")).runRestore(argv),
   },
+  retrain: {
+    summary: "retrain the learners from the job log: `retrain [--since DATE] [--epochs N] [--db FILE]` (promoted only if better on the newest jobs)",
+    run: async (argv) => (await import("./retrain.ts")).runRetrain(argv),
+  },
   models: {
     summary: "the model registry: `models list | promote VERSION | rollback [--kind K]`",
     run: async (argv) => (await import("./models.ts")).runModels(argv),
