@@ -12,6 +12,9 @@ export class Normaliser {
   readonly count: Float64Array;
   readonly mean: Float64Array;
   readonly m2: Float64Array;
+  /** std(i), kept up to date by observe() so apply() calls nothing (a double returned from a call
+   *  V8 does not inline is boxed: an allocation per input). */
+  readonly sd: Float64Array;
 
   constructor(
     readonly width: number,
@@ -23,6 +26,12 @@ export class Normaliser {
     this.count = new Float64Array(width);
     this.mean = new Float64Array(width);
     this.m2 = new Float64Array(width);
+    this.sd = new Float64Array(width);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    for (let i = 0; i < this.width; i++) this.sd[i] = this.std(i);
   }
 
   observe(x: ArrayLike<number>): void {
@@ -37,7 +46,11 @@ export class Normaliser {
       this.mean[i] += a * d;
       // Welford while n < window (m2 = Σ of squared deviations), then an EW variance kept as var × n.
       if (n < w) this.m2[i] += d * (v - this.mean[i]);
-      else this.m2[i] = (1 - a) * (this.m2[i] + a * d * d * (w - 1)) ;
+      else this.m2[i] = (1 - a) * (this.m2[i] + a * d * d * (w - 1));
+      const variance = n < 2 ? 0 : n < w ? this.m2[i] / (n - 1) : this.m2[i] / (w - 1);
+      const floor = 1e-6 + 1e-3 * Math.abs(this.mean[i]);
+      const sd = Math.sqrt(variance);
+      this.sd[i] = sd > floor ? sd : floor;
     }
   }
 
@@ -59,7 +72,7 @@ export class Normaliser {
         out[i] = 0;
         continue;
       }
-      let z = (v - this.mean[i]) / this.std(i);
+      let z = (v - this.mean[i]) / this.sd[i];
       if (z > c) z = c;
       else if (z < -c) z = -c;
       out[i] = z;
@@ -68,13 +81,14 @@ export class Normaliser {
 
   /** One value back from z (for a normalised regression target). */
   invert(i: number, z: number): number {
-    return this.mean[i] + z * this.std(i);
+    return this.mean[i] + z * this.sd[i];
   }
 
   copyFrom(o: Normaliser): void {
     this.count.set(o.count);
     this.mean.set(o.mean);
     this.m2.set(o.m2);
+    this.refresh();
   }
 
   /** [width, window, clamp, count…, mean…, m2…] as float64 little-endian. */
@@ -98,6 +112,7 @@ export class Normaliser {
     n.count.set(a.subarray(3, 3 + width));
     n.mean.set(a.subarray(3 + width, 3 + 2 * width));
     n.m2.set(a.subarray(3 + 2 * width));
+    n.refresh();
     return n;
   }
 }

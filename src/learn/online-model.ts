@@ -204,7 +204,7 @@ export class OnlineModel {
     this.norm.apply(x, this.z);
     const y = this.net.forward(this.z);
     if (this.task === "binary") out[at] = y[0];
-    else out[at] = this.targetNorm.mean[0] + y[0] * this.targetNorm.std(0);
+    else out[at] = this.targetNorm.mean[0] + y[0] * this.targetNorm.sd[0];
   }
 
   /** Learns one labelled sample (x raw inputs, t: 0/1 or the target's value). Returns false when
@@ -261,7 +261,7 @@ export class OnlineModel {
       return;
     }
     // Clamped like the inputs: one wild label (a re-cut, a slipped probe) must not dominate a step.
-    const z = (t - this.targetNorm.mean[0]) / this.targetNorm.std(0);
+    const z = (t - this.targetNorm.mean[0]) / this.targetNorm.sd[0];
     this.t1[0] = z > 4 ? 4 : z < -4 ? -4 : z;
   }
 

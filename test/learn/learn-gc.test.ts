@@ -1,8 +1,8 @@
 // The per-job estimate step (JobInputs → observe → predictInto, for the judder and residual-runout
 // networks) allocates nothing: counted in a child process (test/support/gc-count.ts), with an
-// allocating control that must see GC. The learning step (learnFrom: replay, guard) is measured
-// too: it is NOT yet allocation-free (a few scavenges per 2,000 labelled jobs; see the README's
-// Learning section), and this test pins that it stays small rather than claiming zero.
+// allocating control that must see GC. The learning step (learnFrom) is NOT yet proven
+// allocation-free: 1–6 scavenges per 2,000 labelled jobs of the two networks (see the README's
+// Learning section); the last test pins that it stays small, it does not claim zero.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { countGcInChild } from "../support/gc-count.ts";

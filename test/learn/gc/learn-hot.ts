@@ -1,8 +1,9 @@
 // GC child script (test/support/gc-count.ts): the per-job estimate step in steady state: JobInputs
 // over a job's revolutions, then for each model observe → predictInto (the estimate before the
 // label). args[0] = "predict" (must allocate nothing), "copy" (the allocating control: copies the
-// inputs into a fresh array per job, as a careless plugin would), or "learn" (also learnFrom with
-// replay and the rollback guard; see test/learn/learn-gc.test.ts for what it measures).
+// inputs into a fresh array per job, as a careless plugin would), "learn-plain" (also learnFrom,
+// without replay steps and guard) or "learn" (learnFrom with replay and the rollback guard; see
+// test/learn/learn-gc.test.ts for what it measures).
 import { FEATURE_NAMES } from "../../../src/dsp/vib-layout.ts";
 import { REV_META_FIELDS, StreamKind } from "../../../src/controller/channels.ts";
 import { JobInputs, INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
@@ -33,9 +34,11 @@ export default async function prepare(args: string[]): Promise<() => void> {
     for (let k = 0; k < 18; k++) rows.push(mk(StreamKind.REV, 2, k * 2, k));
   }
   const acc = new JobInputs();
+  // "learn-plain": learning without replay steps and without the rollback guard.
+  const plain = mode === "learn-plain" ? { replaySteps: 0, rollback: false } : {};
   const models = [
-    new OnlineModel({ kind: "judder", inputs: INPUT_NAMES, task: "binary", minLabels: 5 }),
-    new OnlineModel({ kind: "residual-runout", inputs: INPUT_NAMES, task: "regression", minLabels: 5 }),
+    new OnlineModel({ kind: "judder", inputs: INPUT_NAMES, task: "binary", minLabels: 5, ...plain }),
+    new OnlineModel({ kind: "residual-runout", inputs: INPUT_NAMES, task: "regression", minLabels: 5, ...plain }),
   ];
   const sink = new Float64Array(2);
   const target = new Float64Array(1);
@@ -46,7 +49,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
     const inputs: ArrayLike<number> = mode === "copy" ? Array.from(x) : x;
     const lro = x[0];
     for (let m = 0; m < models.length; m++) {
-      if (mode !== "learn") {
+      if (mode !== "learn" && mode !== "learn-plain") {
         models[m].observe(inputs);
         models[m].predictInto(inputs, sink, 1);
         continue;
