@@ -1,7 +1,8 @@
 // The controller's claim on a log: `<db>.lock` holding its pid, created exclusively. A lock whose
 // pid is no longer alive (the process was killed) is stale and taken over. Commands that only read
 // or add labels never take it; `restore` refuses while a live pid holds it.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { StoreError, StoreErrorCodes, errorText } from "./errors.ts";
 
 export function lockPath(dbFile: string): string {
@@ -32,6 +33,7 @@ export function lockHolder(dbFile: string): number | null {
 /** Takes the lock for this process; throws EP_ERR_STORE_LOCKED when a live process holds it. */
 export function acquireLock(dbFile: string): () => void {
   const path = lockPath(dbFile);
+  mkdirSync(dirname(path), { recursive: true }); // the log's folder is created on first use
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, "wx");
