@@ -53,7 +53,7 @@ export class PanelLink {
 
   start(): void {
     this.stopped = false;
-    void this.connect();
+    this.connect();
   }
 
   show(view: PanelView): void {
@@ -93,18 +93,17 @@ export class PanelLink {
     this.board = null;
   }
 
-  private async connect(): Promise<void> {
+  private connect(): void {
     this.retry = null;
     if (this.stopped) return;
     this.attempts++;
     let io;
     try {
-      io = await this.open();
+      io = this.open();
     } catch (err) {
       this.lost(`cannot open the panel's board: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    if (this.stopped) return;
     const board = new PanelBoard(io, this.config);
     this.board = board;
     board.on("press", (role) => this.events.onPress(role));
@@ -136,6 +135,6 @@ export class PanelLink {
     this.losses++;
     const ms = this.backoff.next();
     this.events.onLost(reason, ms);
-    this.retry = this.timers.setTimeout(() => void this.connect(), ms);
+    this.retry = this.timers.setTimeout(() => this.connect(), ms);
   }
 }

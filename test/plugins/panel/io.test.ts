@@ -10,6 +10,8 @@ import { hostOf } from "../../runtime/support/harness.ts";
 import { entry, tempDb } from "../../store/support/records.ts";
 import { documentedStates } from "./support/readme-table.ts";
 import { fillTemplate } from "../../../plugins/panel/states.ts";
+import { ioFactory } from "../../../plugins/panel/io-factory.ts";
+import { FirmataDevice, firmataBinding } from "./support/firmata-device.ts";
 
 const doc = Object.fromEntries(documentedStates().map((d) => [d.state, d]));
 
@@ -93,6 +95,46 @@ describe("panel IOs", () => {
     await vi.waitFor(() => expect(host.metrics.value("panel.losses")).toBeGreaterThanOrEqual(2), { timeout: 3000, interval: 10 });
     expect(ctl.seen.at(-1)).toMatchObject({ connected: false, problem: expect.stringMatching(/needs the optional package raspi-io/) });
     expect(host.plugins().find((p) => p.name === "panel")?.status).toBe("running");
+    await host.stop();
+  });
+
+  it("firmata-io over serialport 13 on a Firmata board double: drawn, pressed, unplugged, reported, replugged, redrawn", async () => {
+    const db = tempDb("panel");
+    JobLog.open(db).close();
+    const device = new FirmataDevice("/dev/ttyPANEL0");
+    const binding = firmataBinding([device]);
+    const ctl = controller();
+    const panel = createPanelPlugin({ openIO: (config) => ioFactory(config, binding), out: { write: () => true } });
+    const config = { io: "firmata", port: device.path, db, flashMs: 100, reconnect: { initialMs: 50, maxMs: 100 }, readyTimeoutMs: 2000 };
+    const { host } = await hostOf([ctl.def, { def: panel, config }], { logLevel: "error" });
+    await host.start();
+    const ready = [fillTemplate(doc.ready.line1, {}), fillTemplate(doc.ready.line2, { wear: 0, limit: 21 })];
+    await vi.waitFor(() => expect(device.lcd.lines()).toEqual(ready), { timeout: 3000, interval: 10 });
+    expect(device.level(5)).toBeGreaterThan(0); // green
+    expect(device.level(6)).toBe(0);
+
+    ctl.ctx().jobs.emit({ type: "job.start", job: "job-1", boardUs: 1, data: { ordinal: 1 } });
+    const measuring = [fillTemplate(doc.measure.line1, { job: 1 }), fillTemplate(doc.measure.line2, {})];
+    await vi.waitFor(() => expect(device.lcd.lines()).toEqual(measuring), { timeout: 2000, interval: 10 });
+    expect(device.level(6)).toBeGreaterThan(0); // amber
+
+    // A button through Firmata's digital reports: no job has ended, so the panel says so.
+    device.setInput(2, 0);
+    await new Promise((r) => setTimeout(r, 30));
+    device.setInput(2, 1);
+    await vi.waitFor(() => expect(device.lcd.lines()[0]).toBe(fillTemplate(doc["label-none"].line1, {})), { timeout: 2000, interval: 10 });
+    expect(host.metrics.value("panel.presses")).toBe(1);
+
+    device.unplug();
+    await vi.waitFor(() => expect(host.metrics.value("panel.losses")).toBeGreaterThanOrEqual(2), { timeout: 3000, interval: 10 });
+    expect(host.metrics.value("panel.connected")).toBe(0);
+    expect(ctl.seen.at(-1)?.connected).toBe(false);
+    expect(host.plugins().find((p) => p.name === "panel")?.status).toBe("running");
+
+    device.replug();
+    await vi.waitFor(() => expect(host.metrics.value("panel.connected")).toBe(1), { timeout: 3000, interval: 10 });
+    expect(device.opens).toBe(2);
+    await vi.waitFor(() => expect(device.lcd.lines()).toEqual(measuring), { timeout: 2000, interval: 10 });
     await host.stop();
   });
 });

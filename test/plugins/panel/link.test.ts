@@ -15,7 +15,7 @@ async function connected(config: ReturnType<typeof configSchema.parse>) {
   const io = new MockPanelBoard();
   let ready!: () => void;
   const up = new Promise<void>((r) => (ready = r));
-  const link = new PanelLink(async () => io as unknown as PanelIO, config, timers, { onConnected: () => ready(), onLost: () => undefined, onPress: () => undefined });
+  const link = new PanelLink(() => io as unknown as PanelIO, config, timers, { onConnected: () => ready(), onLost: () => undefined, onPress: () => undefined });
   link.start();
   await up;
   return { io, link };

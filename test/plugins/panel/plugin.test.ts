@@ -73,7 +73,7 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
     const log = JobLog.open(db);
     const ctl = controller(log);
     const io = new MockPanelBoard();
-    const panel = createPanelPlugin({ openIO: () => async () => io as unknown as PanelIO });
+    const panel = createPanelPlugin({ openIO: () => () => io as unknown as PanelIO });
     const config = { io: "firmata", port: "/dev/ttyFAKE0", db, flashMs: 2000 };
     const { host } = await hostOf([ctl.def, { def: panel, config }]);
     await host.start();
@@ -134,7 +134,7 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
     const ctl = controller(log);
     const boards: MockPanelBoard[] = [];
     let opens = 0;
-    const open = async () => {
+    const open = () => {
       opens++;
       if (opens === 2) throw new Error("cannot open /dev/ttyFAKE0: No such file or directory");
       const b = new MockPanelBoard();
@@ -198,7 +198,7 @@ describe("panel plugin (mock Firmata board, real job log)", () => {
   it("runs without a job log at its path, refuses presses until the job-log plugin has made it", async () => {
     const db = tempDb("panel");
     const io = new MockPanelBoard();
-    const panel = createPanelPlugin({ openIO: () => async () => io as unknown as PanelIO });
+    const panel = createPanelPlugin({ openIO: () => () => io as unknown as PanelIO });
     const ctl = controller();
     const { host } = await hostOf([ctl.def, { def: panel, config: { io: "firmata", port: "/dev/ttyFAKE0", db, tipPollMs: 100 } }]);
     await host.start();
