@@ -2,7 +2,7 @@
 // <token>`, `?token=<token>` (answered with a cookie so the page's scripts, API calls and WebSocket
 // carry it from then on) or that cookie. Compared in constant time.
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 
 export const COOKIE = "edgeprop_dashboard";
 
@@ -21,18 +21,21 @@ function cookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-/** An onRequest hook enforcing `token`. */
+/** An onRequest hook enforcing `token`; the WebSocket upgrade goes through it like any request. */
 export function requireToken(token: string) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const auth = req.headers.authorization;
-    if (auth?.startsWith("Bearer ") && same(auth.slice(7), token)) return;
+    if (auth?.startsWith("Bearer ") && same(auth.slice(7), token)) return done();
     const fromCookie = cookie(req.headers.cookie, COOKIE);
-    if (fromCookie !== null && same(fromCookie, token)) return;
+    if (fromCookie !== null && same(fromCookie, token)) return done();
     const q = (req.query as Record<string, unknown> | undefined)?.token;
     if (typeof q === "string" && same(q, token)) {
       reply.header("set-cookie", `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      return;
+      return done();
     }
-    await reply.code(401).header("www-authenticate", 'Bearer realm="edgeprop"').type("text/plain; charset=utf-8").send("401: this dashboard needs its token\n");
+    // A refused WebSocket upgrade: its socket is outside the HTTP server's keep-alive handling, so
+    // end it once the 401 is out (left open, it would hold the server's close forever).
+    if (req.headers.upgrade) reply.raw.once("finish", () => req.raw.socket?.destroy());
+    reply.code(401).header("www-authenticate", 'Bearer realm="edgeprop"').type("text/plain; charset=utf-8").send("401: this dashboard needs its token\n");
   };
 }

@@ -55,7 +55,8 @@ function loadStatic(): Map<string, { body: Buffer; type: string }> {
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { config, live } = deps;
   const files = loadStatic();
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // forceCloseConnections: stopping the controller must not wait for browsers' keep-alive sockets
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
   if (config.token !== undefined) app.addHook("onRequest", requireToken(config.token));
   await app.register(websocket);
 
@@ -68,7 +69,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     return reply.type(f.type).header("cache-control", "max-age=300").send(f.body);
   });
 
-  const sockets = new Set<{ send(data: string): void; close(): void }>();
+  const sockets = new Set<{ send(data: string): void; terminate(): void }>();
   const off = live.subscribe((m) => {
     const data = JSON.stringify(m);
     for (const s of sockets) s.send(data);
@@ -96,7 +97,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     url: `http://${shown}:${port}/`,
     async close() {
       off();
-      for (const s of sockets) s.close();
+      for (const s of sockets) s.terminate(); // no close handshake to wait for: the controller is stopping
       await app.close();
     },
   };

@@ -31,7 +31,7 @@ function render() {
   if (plot) plot.destroy();
   plot = new uPlot({ width: Math.max(320, $("revplot").clientWidth - 10), height: 220, scales: { x: { time: false } },
     axes: [{ label: "revolution" }, { label: EP.units === "thou" ? "thou" : "µm" }],
-    series: [{ label: "rev" }, { label: "runout", stroke: "#2874a6", width: 2, points: { show: true } }, { label: "limit", stroke: "#c0392b", dash: [6, 4] }] }, data, $("revplot"));
+    series: [{ label: "rev" }, { label: "runout", stroke: "#2874a6", width: 2, points: { show: true } }, { label: "limit", stroke: "#c0392b", dash: [6, 4], points: { show: false } }] }, data, $("revplot"));
   $("labels").innerHTML = "";
 }
 

@@ -83,14 +83,16 @@ function render() {
 function renderSpectrum() {
   const sp = S && S.spectrum;
   if (!sp) return;
-  const xs = sp.amp.map((_, k) => k * sp.df);
-  const data = [xs, sp.amp.map((a) => a * 1000)];
+  // from bin 1 (DC left out) on a log frequency axis, so the rotation orders (a few Hz) and the
+  // chatter band (hundreds of Hz) are both readable
+  const xs = sp.amp.slice(1).map((_, k) => (k + 1) * sp.df);
+  const data = [xs, sp.amp.slice(1).map((a) => a * 1000)];
   if (!plot) {
     const el = $("spectrum");
     plot = new uPlot({
       width: Math.max(320, el.clientWidth - 10), height: 240,
-      scales: { x: { time: false } },
-      axes: [{ label: "Hz" }, { label: "mg (peak)" }],
+      scales: { x: { time: false, distr: 3 } },
+      axes: [{ label: "Hz (log)" }, { label: "mg (peak)" }],
       series: [{ label: "Hz" }, { label: "radial", stroke: "#2874a6", width: 1 }],
       hooks: { draw: [(u) => {
         const g = u.ctx, L = S.limits, top = u.bbox.top, h = u.bbox.height;
