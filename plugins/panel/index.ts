@@ -98,6 +98,7 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
 
       // The job-log plugin creates the log; the panel never does (a wrong path must not start a second log).
       let missingReported = false;
+      let tipError = "";
       const openLog = (): void => {
         if (log) return;
         if (!existsSync(file)) {
@@ -118,8 +119,11 @@ export function createPanelPlugin(options: PanelPluginOptions = {}) {
             model.setTipWear(wear);
             publish();
           }
+          tipError = "";
         } catch (err) {
-          ctx.log.warn({ err }, `panel: cannot read the tip counter from ${file}: ${err instanceof Error ? err.message : String(err)}`);
+          const text = err instanceof Error ? err.message : String(err);
+          if (text !== tipError) ctx.log.warn({ err }, `panel: cannot read the tip counter from ${file}: ${text}`);
+          tipError = text; // once per distinct failure, not every poll
         }
       };
 
