@@ -2,7 +2,8 @@
 // (console lines and the `panel.state` channel), and firmata-io over serialport 13 on a port that
 // is not there (reported, retried, the controller unharmed).
 import { describe, expect, it, vi } from "vitest";
-import { createPanelPlugin, panelStateChannel, type PanelSnapshot } from "../../../plugins/panel/index.ts";
+import { createPanelPlugin, panelStateChannel, type PanelConfig, type PanelSnapshot } from "../../../plugins/panel/index.ts";
+import { VirtualPanelIO } from "../../../plugins/panel/virtual-io.ts";
 import { featureRevs, StreamKind } from "../../../src/controller/channels.ts";
 import { definePlugin, z, type PluginContext } from "../../../src/runtime/index.ts";
 import { JobLog, jobRecordChannel } from "../../../src/store/index.ts";
@@ -44,7 +45,12 @@ describe("panel IOs", () => {
     const log = JobLog.open(db);
     const ctl = controller();
     const printed: string[] = [];
-    const panel = createPanelPlugin({ out: { write: (s: string) => printed.push(s) } });
+    let virtual: VirtualPanelIO | null = null;
+    const openIO = (c: PanelConfig) => {
+      const make = ioFactory(c);
+      return () => (virtual = make() as VirtualPanelIO);
+    };
+    const panel = createPanelPlugin({ openIO, out: { write: (s: string) => printed.push(s) } });
     const { host } = await hostOf([ctl.def, { def: panel, config: { io: "virtual", db } }]);
     await host.start();
     await vi.waitFor(() => expect(ctl.seen.at(-1)?.connected).toBe(true));
@@ -64,6 +70,13 @@ describe("panel IOs", () => {
     // One console line per state (the runout changing within a second is not another line).
     expect(printed.filter((l) => l.includes(`|${fillTemplate(doc.measure.line1, { job: 1 })}|`))).toHaveLength(1);
     expect(printed.at(-1)).toBe(`[panel] green |${good[0]}|${good[1]}| beep ${doc.good.beep}\n`);
+
+    // A finger on the virtual "no judder" button (pull-up: pressed reads LOW).
+    virtual!.setInput(3, 0);
+    await new Promise((r) => setTimeout(r, 30));
+    virtual!.setInput(3, 1);
+    await vi.waitFor(() => expect(log.labelHistory("job-1").map((l) => [l.judder, l.source])).toEqual([[false, "panel"]]));
+    expect(virtual!.lcd.lines()).toEqual([fillTemplate(doc["label-ok"].line1, {}), fillTemplate(doc["label-ok"].line2, { job: 1 })]);
     await host.stop();
     log.close();
   });
