@@ -1,5 +1,6 @@
 // Shared by `run`, `run --sim` and `replay`: load an installation config shipped in config/ (or the
 // user's), adjust plugin sections from the command line, and run the host until told to stop.
+import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, Host, isRuntimeError, loadConfigFile, RuntimeErrors, type InstallationConfig } from "../runtime/index.ts";
 
@@ -15,9 +16,22 @@ export function patchPlugin(config: InstallationConfig, name: string, patch: Rec
   entry.config = { ...((entry.config as Record<string, unknown> | undefined) ?? {}), ...patch };
 }
 
+/**
+ * A plugin's `db` (the job log file) given as a relative path is relative to the config file's
+ * folder, like the config's other paths (the plugins themselves only see the working folder).
+ */
+export function resolveDbPaths(config: InstallationConfig): void {
+  for (const entry of Object.values(config.plugins)) {
+    const c = entry.config as Record<string, unknown> | undefined;
+    if (c && typeof c.db === "string" && c.db !== "" && !isAbsolute(c.db)) c.db = resolve(config.baseDir, c.db);
+  }
+}
+
 export async function loadInstallation(file: string, err: NodeJS.WritableStream): Promise<InstallationConfig | null> {
   try {
-    return await loadConfigFile(file);
+    const config = await loadConfigFile(file);
+    resolveDbPaths(config);
+    return config;
   } catch (e) {
     reportErrors(e, err);
     return null;
@@ -31,7 +45,8 @@ export function reportErrors(e: unknown, err: NodeJS.WritableStream): void {
   for (const x of errors) err.write(`${x.describe()}\n`);
 }
 
-export async function startHost(config: InstallationConfig, err: NodeJS.WritableStream): Promise<{ host: Host; flush: () => void } | null> {
+/** `beforeStart` runs once the plugins are loaded, before any starts (e.g. to record host events). */
+export async function startHost(config: InstallationConfig, err: NodeJS.WritableStream, beforeStart?: (host: Host) => void): Promise<{ host: Host; flush: () => void } | null> {
   // The log file gets everything at host.logLevel; the console only warnings and errors (plus info
   // and below when the config asks for debug or trace), so the progress display stays readable.
   const chatty = config.host.logLevel === "debug" || config.host.logLevel === "trace";
@@ -44,6 +59,7 @@ export async function startHost(config: InstallationConfig, err: NodeJS.Writable
   const { logger, flush } = createLogger({ file: config.host.logFile, level: config.host.logLevel, console });
   try {
     const host = await Host.load(config, { logger });
+    beforeStart?.(host);
     await host.start();
     return { host, flush };
   } catch (e) {

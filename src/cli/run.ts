@@ -7,11 +7,15 @@
 // `edgeprop run --sim`: the same controller against the firmware simulator on two ptys
 // (config/sim.yaml), with its data in ./.edgeprop-demo (never a garage's log). It ends by itself
 // when the simulated jobs are done (or on Ctrl-C).
+// Both record the host's events (plugin failures and restarts, board faults) into the job log's
+// `events` table when the config has the job-log plugin.
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Host, InstallationConfig } from "../runtime/index.ts";
+import { defaultDbPath, errorText } from "../store/index.ts";
+import { recordHostEvents } from "../../plugins/job-log/host-events.ts";
 import { DEFAULT_CONFIG_FILES } from "./plugins.ts";
 import { loadInstallation, patchPlugin, shippedConfig, startHost } from "./pipeline.ts";
 
@@ -130,12 +134,40 @@ export async function runRun(argv: string[]): Promise<number> {
   }
   if (args.sim) return runSim(config, args, duration);
 
-  const started = await startHost(config, process.stderr);
-  if (!started) return 1;
+  const events = hostEventsRecorder(config);
+  const started = await startHost(config, process.stderr, events.start);
+  if (!started) {
+    events.stop();
+    return 1;
+  }
   await untilStopped(duration);
   await started.host.stop();
+  events.stop();
   started.flush();
   return 0;
+}
+
+/**
+ * Host events into the log of the config's job-log plugin (its `db`, else the default location);
+ * nothing when the plugin is absent or disabled. A log that cannot be opened here (damaged: the
+ * plugin reports it and may start a fresh one) only costs the event records, with a warning.
+ */
+function hostEventsRecorder(config: InstallationConfig): { start: (host: Host) => void; stop: () => void } {
+  const entry = config.plugins["job-log"];
+  let stop = (): void => undefined;
+  if (!entry || entry.enabled === false) return { start: () => undefined, stop: () => stop() };
+  const db = (entry.config as { db?: unknown } | undefined)?.db;
+  const file = typeof db === "string" && db !== "" ? db : defaultDbPath();
+  return {
+    start: (host) => {
+      try {
+        stop = recordHostEvents(host.events, file, (err) => process.stderr.write(`edgeprop run: could not record a host event in ${file}: ${errorText(err)}\n`));
+      } catch (err) {
+        process.stderr.write(`edgeprop run: host events are not recorded in the job log (${errorText(err)})\n`);
+      }
+    },
+    stop: () => stop(),
+  };
 }
 
 function untilStopped(durationS: number | undefined, also?: Promise<unknown>): Promise<void> {
@@ -186,8 +218,10 @@ async function runSim(
     `SIMULATED boards (firmware-sim, scenario ${args.scenario ?? "mixed"}, ${jobs} jobs, seed ${seed}, ${speed}× real time) ` +
       `on ${link.paths.vib} and ${link.paths.run}; data in ${demo}\n`,
   );
-  const started = await startHost(config, process.stderr);
+  const events = hostEventsRecorder(config);
+  const started = await startHost(config, process.stderr, events.start);
   if (!started) {
+    events.stop();
     await link.stop();
     return 1;
   }
@@ -198,6 +232,7 @@ async function runSim(
   const jobsDone = link.done.then(() => waitForRecords(host, jobs));
   await untilStopped(duration, jobsDone);
   await host.stop();
+  events.stop();
   await link.stop();
   flush();
   const records = host.metrics.value("job-records.records") ?? 0;

@@ -13,4 +13,4 @@ export { acquireLock, lockHolder, lockPath } from "./lock.ts";
 export { DB_FILE_NAME, defaultDataDir, defaultDbPath } from "./location.ts";
 export { localDay, TIP_CUTS } from "./counters.ts";
 export { decodeVector, encodeVector } from "./feature-blob.ts";
-export { StoreError, StoreErrorCodes, isStoreError, type StoreErrorCode } from "./errors.ts";
+export { StoreError, StoreErrorCodes, errorText, isStoreError, type StoreErrorCode } from "./errors.ts";

@@ -13,7 +13,8 @@ const RECORD_KEYS = ["id", "ordinal", "boardStartUs", "startedAt", "status", "re
 function edgeprop(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    // EDGEPROP_DATA_DIR: a `run` never touches a user's real job log.
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, EDGEPROP_DATA_DIR: join(tmpdir(), "edgeprop-cli-test-data") } });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

@@ -1,19 +1,24 @@
 // `edgeprop run` as a user runs it: a child process with the real serialport binding, against the
 // simulated boards on pty pairs; and with no boards at all.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
 import { StreamDecoder } from "../../src/protocol/index.ts";
+import { JobLog } from "../../src/store/index.ts";
 
 const bin = fileURLToPath(new URL("../../bin/edgeprop.js", import.meta.url));
+// `run` keeps the garage's job log in the default location: never a user's real one here.
+const dataDir = mkdtempSync(join(tmpdir(), "edgeprop-run-data-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function edgeprop(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, EDGEPROP_DATA_DIR: dataDir } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -64,5 +69,14 @@ describe("edgeprop run", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const line of lines) expect(line).toMatch(/boards 0\/2 \| vib: MISSING \| run: MISSING$/);
+    // The job log in EDGEPROP_DATA_DIR got the host's events (run wires recordHostEvents).
+    const log = JobLog.open(join(dataDir, "job-log.sqlite"));
+    try {
+      const types = log.events({ limit: 1000 }).map((e) => e.type);
+      expect(types).toContain("host.started");
+      expect(types.at(-1)).toBe("host.stopped");
+    } finally {
+      log.close();
+    }
   });
 });
