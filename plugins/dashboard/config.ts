@@ -38,6 +38,8 @@ export const configSchema = z
     units: z.enum(["um", "thou"]).default("um"),
     /** Chromium for PDF reports (playwright-core drives it; nothing is downloaded). */
     chromium: z.string().min(1).default("/usr/bin/chromium"),
+    /** When the port is taken, try again this often, ms (the controller runs on meanwhile). */
+    retryMs: z.number().int().min(50).default(10_000),
     /** Spectrum refresh, ms (wall clock), while vibration samples arrive. */
     spectrumMs: z.number().int().min(100).max(10_000).default(500),
   })

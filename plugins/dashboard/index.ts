@@ -127,9 +127,22 @@ export default definePlugin(
     return {
       async start() {
         log = openJobLog(config.db);
-        server = await startServer({ config, live, log, profilesDir, onClients: (n) => clients.set(n) });
-        port.set(server.port);
-        ctx.log.info({ url: server.url, lan: config.token !== undefined }, `dashboard on ${server.url}`);
+        // A port taken by something else must not stop the controller: say so and keep trying.
+        let retry: number | null = null;
+        const listen = async (): Promise<void> => {
+          if (server || !log) return;
+          try {
+            server = await startServer({ config, live, log, profilesDir, onClients: (n) => clients.set(n) });
+          } catch (err) {
+            if (retry === null) ctx.log.error({ host: config.host, port: config.port, err: (err as Error).message }, `dashboard cannot listen on ${config.host}:${config.port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); retrying every ${config.retryMs} ms`);
+            retry ??= ctx.timers.setInterval(() => void listen(), config.retryMs);
+            return;
+          }
+          if (retry !== null) ctx.timers.clear(retry);
+          port.set(server.port);
+          ctx.log.info({ url: server.url, lan: config.token !== undefined }, `dashboard on ${server.url}`);
+        };
+        await listen();
       },
       async stop() {
         await server?.close();

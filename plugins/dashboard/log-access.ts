@@ -1,5 +1,6 @@
 // The dashboard's reads and writes of the job log: filtered history, one job with its per-revolution
 // runout, labels (the same call as `edgeprop label`, source "dashboard") and the model registry.
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { defaultDbPath, getJob, JobLog, jobFeatures, listJobs, type ModelEvent, type ModelInfo, type StoredJob } from "../../src/store/index.ts";
 
@@ -37,12 +38,33 @@ export interface LogAccess {
 /** Scanned for a filtered list: the newest jobs, this many at most. */
 const SCAN = 5000;
 
+/** The job log cannot be used (none there yet, or it failed to open): the pages answer 503. */
+export class LogUnavailable extends Error {
+  readonly statusCode = 503;
+}
+
+/**
+ * The job log at `db` (default: the job-log plugin's default), opened on first use and kept open,
+ * so a controller whose log is missing or broken still shows its live page. A file that does not
+ * exist is never created here: that is the job-log plugin's business.
+ */
 export function openJobLog(db: string | undefined): LogAccess {
   const file = db ? (isAbsolute(db) ? db : resolve(db)) : defaultDbPath();
-  const log = JobLog.open(file);
+  let opened: JobLog | null = null;
+  const get = (): JobLog => {
+    if (opened) return opened;
+    if (!existsSync(file)) throw new LogUnavailable(`no job log at ${file} yet (the job-log plugin writes it)`);
+    try {
+      opened = JobLog.open(file);
+    } catch (err) {
+      throw new LogUnavailable(`job log ${file} cannot be opened: ${(err as Error).message}`);
+    }
+    return opened;
+  };
   return {
     file,
     jobs(filter) {
+      const log = get();
       const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
       const q = filter.q?.trim().toLowerCase() ?? "";
       const out: StoredJob[] = [];
@@ -59,8 +81,9 @@ export function openJobLog(db: string | undefined): LogAccess {
       }
       return out;
     },
-    job: (id) => getJob(log.db, id),
+    job: (id) => getJob(get().db, id),
     revolutions(id) {
+      const log = get();
       const revs = jobFeatures(log.db, id);
       const names = new Map<number, string[] | null>();
       return revs.map((r) => {
@@ -74,10 +97,13 @@ export function openJobLog(db: string | undefined): LogAccess {
         return { index: r.index, phase: r.phase, lroUm: at("lroUm"), rpm: at("rpm") };
       });
     },
-    label: (id, l) => log.addLabel({ jobId: id, judder: l.judder, dtvUm: l.dtvUm, raUm: l.raUm, source: "dashboard", who: l.who }),
-    models: () => ({ models: log.models.list(), history: log.models.history() }),
-    promote: (version) => log.models.promote(version, "by the dashboard"),
-    rollback: (kind) => log.models.rollback(kind, "by the dashboard"),
-    close: () => log.close(),
+    label: (id, l) => get().addLabel({ jobId: id, judder: l.judder, dtvUm: l.dtvUm, raUm: l.raUm, source: "dashboard", who: l.who }),
+    models: () => ({ models: get().models.list(), history: get().models.history() }),
+    promote: (version) => get().models.promote(version, "by the dashboard"),
+    rollback: (kind) => get().models.rollback(kind, "by the dashboard"),
+    close: () => {
+      opened?.close();
+      opened = null;
+    },
   };
 }

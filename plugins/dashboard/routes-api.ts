@@ -1,7 +1,7 @@
 // JSON API of the dashboard: live snapshot, history with filters, one job, labels, models.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { isStoreError, StoreErrorCodes } from "../../src/store/index.ts";
-import type { JobFilter } from "./log-access.ts";
+import { LogUnavailable, type JobFilter } from "./log-access.ts";
 import type { ServerDeps } from "./server.ts";
 import { readProfiles } from "./profiles.ts";
 import { verdict } from "./verdict.ts";
@@ -11,11 +11,12 @@ function bool(v: unknown): boolean | undefined {
 }
 
 /** A store error is the client's (400 bad input, 404 unknown job/model); anything else is ours. */
-function fail(reply: FastifyReply, err: unknown): FastifyReply {
+export function fail(reply: FastifyReply, err: unknown): FastifyReply {
   if (isStoreError(err)) {
     const code = err.code === StoreErrorCodes.NOT_FOUND ? 404 : err.code === StoreErrorCodes.BAD_INPUT ? 400 : 500;
     return reply.code(code).send({ error: err.message, code: err.code });
   }
+  if (err instanceof LogUnavailable) return reply.code(503).send({ error: err.message });
   return reply.code(500).send({ error: (err as Error).message });
 }
 
@@ -31,17 +32,25 @@ export function registerApi(app: FastifyInstance, deps: ServerDeps): void {
 
   app.get("/api/live", async () => live.state);
 
-  app.get<{ Querystring: Record<string, string | undefined> }>("/api/jobs", async (req) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>("/api/jobs", async (req, reply) => {
     const q = req.query;
     const status = q.status === "running" || q.status === "complete" || q.status === "interrupted" ? q.status : undefined;
     const filter: JobFilter = { status, judder: bool(q.judder), labelled: bool(q.labelled), q: q.q, limit: q.limit ? Number(q.limit) || 100 : 100 };
-    return { jobs: log.jobs(filter).map((j) => ({ ...j, verdict: verdict(j, config.limits) })), limits: config.limits };
+    try {
+      return { jobs: log.jobs(filter).map((j) => ({ ...j, verdict: verdict(j, config.limits) })), limits: config.limits };
+    } catch (err) {
+      return fail(reply, err);
+    }
   });
 
   app.get<{ Params: { id: string } }>("/api/jobs/:id", async (req, reply) => {
-    const job = log.job(req.params.id);
-    if (!job) return reply.code(404).send({ error: `no job '${req.params.id}' in ${log.file}` });
-    return { job, verdict: verdict(job, config.limits), revolutions: log.revolutions(job.id), profiles: readProfiles(deps.profilesDir, job.id), limits: config.limits };
+    try {
+      const job = log.job(req.params.id);
+      if (!job) return reply.code(404).send({ error: `no job '${req.params.id}' in ${log.file}` });
+      return { job, verdict: verdict(job, config.limits), revolutions: log.revolutions(job.id), profiles: readProfiles(deps.profilesDir, job.id), limits: config.limits };
+    } catch (err) {
+      return fail(reply, err);
+    }
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> | null }>("/api/jobs/:id/labels", async (req, reply) => {
@@ -63,7 +72,13 @@ export function registerApi(app: FastifyInstance, deps: ServerDeps): void {
     }
   });
 
-  app.get("/api/models", async () => log.models());
+  app.get("/api/models", async (_req, reply) => {
+    try {
+      return log.models();
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
 
   app.post<{ Params: { version: string } }>("/api/models/:version/promote", async (req, reply) => {
     try {

@@ -6,6 +6,7 @@ import { reportHtml } from "./report-html.ts";
 import { readProfiles } from "./profiles.ts";
 import type { ServerDeps } from "./server.ts";
 import { verdict } from "./verdict.ts";
+import { fail } from "./routes-api.ts";
 
 /** The flags known to work with Debian's chromium (see the project's environment notes). */
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -29,12 +30,22 @@ export function registerReports(app: FastifyInstance, deps: ServerDeps): void {
     return job ? reportHtml(job, verdict(job, config.limits), config.limits, readProfiles(deps.profilesDir, id), new Date()) : null;
   };
   app.get<{ Params: { id: string } }>("/jobs/:id/report", async (req, reply) => {
-    const html = render(req.params.id);
+    let html;
+    try {
+      html = render(req.params.id);
+    } catch (err) {
+      return fail(reply, err);
+    }
     if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
     return reply.type("text/html; charset=utf-8").send(html);
   });
   app.get<{ Params: { id: string } }>("/jobs/:id/report.pdf", async (req, reply) => {
-    const html = render(req.params.id);
+    let html;
+    try {
+      html = render(req.params.id);
+    } catch (err) {
+      return fail(reply, err);
+    }
     if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
     try {
       const pdf = await htmlToPdf(html, config.chromium);

@@ -24,6 +24,9 @@ async function load() {
         `<td class="${j.verdict.result === "pass" ? "ok" : "bad"}">${j.verdict.result}</td><td><a href="${href}/report">report</a></td></tr>`;
     }).join("");
 }
-form.onsubmit = (e) => { e.preventDefault(); load().catch((err) => alert(err.message)); };
-document.addEventListener("ep-units", load);
-load();
+function show(err) {
+  document.getElementById("jobs").innerHTML = `<tr><td class="muted" id="jobs-error">${EP.esc(err.message)}</td></tr>`;
+}
+form.onsubmit = (e) => { e.preventDefault(); load().catch(show); };
+document.addEventListener("ep-units", () => load().catch(show));
+load().catch(show);

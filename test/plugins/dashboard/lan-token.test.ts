@@ -2,6 +2,7 @@
 // at load), and then every request — pages, API, static files, the WebSocket upgrade — needs it.
 // The browser part checks that a real page works with the token (cookie from ?token=) and gets 401
 // without it.
+import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -78,6 +79,11 @@ describe("dashboard access", () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { limits: { lroUm: number } }).limits.lroUm).toBe(50);
       expect(await upgrade(port)).toBe(101);
+      // no job log yet: the live page works, history says why it has nothing, and no log is created
+      const jobs = await fetch(`http://127.0.0.1:${port}/api/jobs`);
+      expect(jobs.status).toBe(503);
+      expect(((await jobs.json()) as { error: string }).error).toMatch(/^no job log at .*log\.sqlite yet/);
+      expect(existsSync(join(dir, "log.sqlite"))).toBe(false);
       // nothing answers on this machine's other addresses
       const { networkInterfaces } = await import("node:os");
       const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === "IPv4" && !a.internal);
@@ -127,11 +133,33 @@ describe("dashboard access", () => {
       await until("the live connection", () => page.locator("#conn").textContent().then((t) => t === "live"));
       expect(host.metrics.value("dashboard.clients")).toBe(1);
       await page.goto(`${base}/jobs`);
-      await until("the history table", () => page.locator("#jobs td.muted").count());
+      await until("the history page", () => page.locator("#jobs-error").count());
+      expect(await page.locator("#jobs-error").textContent()).toMatch(/^no job log at /);
     } finally {
       await browser.close();
       await host.stop();
     }
   });
   if (!haveChromium) it.skip(SKIP_REASON, () => undefined);
+});
+
+describe("dashboard port taken", () => {
+  it("keeps the controller running, says so, and listens once the port is free", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const taken = (blocker.address() as { port: number }).port;
+    const host = await load(dir, { port: taken, retryMs: 100 });
+    await host.start();
+    try {
+      expect(host.plugins().find((p) => p.name === "dashboard")?.status).toBe("running");
+      expect(host.metrics.value("dashboard.port")).toBe(0);
+      await new Promise<void>((r) => blocker.close(() => r()));
+      await until("the dashboard on its port", () => host.metrics.value("dashboard.port") === taken, 5000);
+      expect((await fetch(`http://127.0.0.1:${taken}/api/live`)).status).toBe(200);
+    } finally {
+      await host.stop();
+      if (blocker.listening) blocker.close();
+    }
+  });
 });
