@@ -91,7 +91,7 @@ function renderSpectrum() {
     const el = $("spectrum");
     plot = new uPlot({
       width: Math.max(320, el.clientWidth - 10), height: 240,
-      scales: { x: { time: false, distr: 3 } },
+      scales: { x: { time: false, distr: 3, range: (u, lo, hi) => [Math.max(1, lo), hi] } },
       axes: [{ label: "Hz (log)" }, { label: "mg (peak)" }],
       series: [{ label: "Hz" }, { label: "radial", stroke: "#2874a6", width: 1 }],
       hooks: { draw: [(u) => {

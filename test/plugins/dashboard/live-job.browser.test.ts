@@ -53,12 +53,14 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     // shipped configs, the job log in this test's folder.
     const pipeline = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "jsonl-log", "boards"];
     for (const [name, entry] of Object.entries(config.plugins)) entry.enabled = pipeline.includes(name);
+    const dashboard = { module: pluginPath("dashboard"), enabled: true, config: { port: 0, db, spectrumMs: 200 } };
     config.plugins = {
       collector: { module: "test:collector", enabled: true },
-      dashboard: { module: pluginPath("dashboard"), enabled: true, config: { port: 0, db, spectrumMs: 200 } },
+      dashboard,
       ...config.plugins,
       "job-log": { module: pluginPath("job-log"), enabled: true, config: { db } },
     };
+    config.plugins.dashboard = dashboard; // this test's, whatever sim.yaml says
     link = await openPtyLink(new Simulator({ scenario: "warped", jobs: 1, seed: 4 }), { speed: 6 });
     config.plugins.boards.config = { ...(config.plugins.boards.config as object), vib: link.links.vib, run: link.links.run };
     browser = await launch();
