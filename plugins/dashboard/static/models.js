@@ -13,7 +13,7 @@ async function load() {
       models.filter((m) => m.kind === k).reverse().map((m) => `<tr class="model" data-version="${EP.esc(m.version)}"><td>${m.active ? "<b class=ok>● </b>" : ""}${EP.esc(m.version)}</td>` +
         `<td>${new Date(m.created).toLocaleString()}</td><td>${EP.esc(m.parent ?? "–")}</td>` +
         `<td>${Object.entries(m.metrics).map(([n, v]) => `${EP.esc(n)} ${fmt(v)}`).join(" · ")}</td>` +
-        `<td>${m.active ? "active" : `<button data-promote="${EP.esc(m.version)}">Promote</button>`}</td></tr>`).join("") + "</table>").join("");
+        `<td class="state">${m.active ? "active" : `<button data-promote="${EP.esc(m.version)}">Promote</button>`}</td></tr>`).join("") + "</table>").join("");
   $("history").innerHTML = `<tr><th>when</th><th>event</th><th>version</th><th>reason</th></tr>` +
     history.slice(-30).reverse().map((h) => `<tr><td>${new Date(h.time).toLocaleString()}</td><td>${EP.esc(h.type)}</td><td>${EP.esc(h.version)}</td><td>${EP.esc(h.reason ?? "")}</td></tr>`).join("");
 }
@@ -21,14 +21,16 @@ async function load() {
 $("models").onclick = async (e) => {
   const b = e.target.closest("button");
   if (!b) return;
+  let message;
   try {
     const r = b.dataset.promote
       ? await EP.json(`/api/models/${encodeURIComponent(b.dataset.promote)}/promote`, { method: "POST" })
       : await EP.json("/api/models/rollback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: b.dataset.rollback }) });
-    $("model-result").textContent = `${r.model.kind}: ${r.model.version} is now active`;
+    message = `${r.model.kind}: ${r.model.version} is now active`;
   } catch (err) {
-    $("model-result").textContent = err.message;
+    message = err.message;
   }
   await load();
+  $("model-result").textContent = message; // after the table shows it
 };
 load().catch((err) => { $("models").textContent = err.message; });

@@ -190,6 +190,7 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     await until("the models", () => page.locator("tr.model").count().then((n) => n === 2));
     await page.click('button[data-promote="judder-2"]');
     await until("promoted", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-2 is now active"));
+    expect(await page.locator('tr.model[data-version="judder-2"] td.state').textContent()).toBe("active");
     await page.screenshot({ path: artifact("models.png"), fullPage: true });
     const check = JobLog.open(db);
     try {
@@ -199,6 +200,10 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     }
     await page.click('button[data-rollback="judder"]');
     await until("rolled back", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-1 is now active"));
+    expect(await page.locator('tr.model[data-version="judder-1"] td.state').textContent()).toBe("active");
+    // promoting an unknown version is refused with the registry's reason
+    const bad = await page.request.post(`${base}/api/models/no-such/promote`);
+    expect(bad.status()).toBe(404);
   });
 });
 
