@@ -15,7 +15,11 @@ import { JobLog, defaultDbPath, isStoreError, StoreErrorCodes, type JobLogEntry 
 import { jobRecordChannel, labelChannel } from "./channels.ts";
 
 export const configSchema = z.object({
-  /** The log file; relative to the working folder. Default: `$EDGEPROP_DATA_DIR`, /var/lib/edgeprop or ~/.local/share/edgeprop, + job-log.sqlite. */
+  /**
+   * The log file. Default: `$EDGEPROP_DATA_DIR`, /var/lib/edgeprop or ~/.local/share/edgeprop, +
+   * job-log.sqlite. Relative: `run` / `replay` resolve it against the config file's folder
+   * (src/cli/pipeline.ts); a host loaded otherwise hands it over as is (the working folder).
+   */
   db: z.string().min(1).optional(),
   /** A damaged log is moved aside (`<db>.corrupt-<time>`) and a new one started, instead of failing. */
   freshLog: z.boolean().default(false),

@@ -1,12 +1,13 @@
 // `edgeprop replay --db FILE`: the replay's jobs go into that job log (the job-log plugin added
 // before the source), each equal to the record the replay prints, with features and labels; a
 // second replay of other captures adds to the same log.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
 import { main } from "../../src/cli/main.ts";
+import { loadInstallation } from "../../src/cli/pipeline.ts";
 import { JobLog, countJobs, getJob, jobFeatures, type JobRecord } from "../../src/store/index.ts";
 
 const dirs: string[] = [];
@@ -64,4 +65,17 @@ describe("edgeprop replay --db", () => {
       again.close();
     }
   }, 30_000);
+});
+
+describe("db paths in a config file", () => {
+  it("a relative db is relative to the config file's folder; an absolute one is kept", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgeprop-config-db-"));
+    dirs.push(dir);
+    const file = join(dir, "edgeprop.yaml");
+    const module = resolve("plugins/job-log/index.ts");
+    writeFileSync(file, `plugins:\n  job-log:\n    module: ${module}\n    config: { db: logs/garage.sqlite }\n  other:\n    module: ${module}\n    config: { db: /srv/log.sqlite }\n`);
+    const config = (await loadInstallation(file, process.stderr))!;
+    expect((config.plugins["job-log"].config as { db: string }).db).toBe(join(dir, "logs", "garage.sqlite"));
+    expect((config.plugins.other.config as { db: string }).db).toBe("/srv/log.sqlite");
+  });
 });
