@@ -2,7 +2,7 @@
 // runout, labels (the same call as `edgeprop label`, source "dashboard") and the model registry.
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { defaultDbPath, getJob, JobLog, jobFeatures, listJobs, type ModelEvent, type ModelInfo, type StoredJob } from "../../src/store/index.ts";
+import { defaultDbPath, getJob, JobLog, jobFeatures, listJobs, type JobMeta, type ModelEvent, type ModelInfo, type StoredJob } from "../../src/store/index.ts";
 
 export interface JobFilter {
   status?: "running" | "complete" | "interrupted";
@@ -29,6 +29,8 @@ export interface LogAccess {
   job(id: string): StoredJob | null;
   revolutions(id: string): JobRevolution[];
   label(id: string, l: { judder: boolean | null; dtvUm: number | null; raUm: number | null; who: string | null }): number;
+  /** The shop's paperwork (repair order, vehicle, wheel, technician); empty fields keep their value. */
+  annotate(id: string, meta: JobMeta): void;
   models(): { models: ModelInfo[]; history: ModelEvent[] };
   promote(version: string): ModelInfo;
   rollback(kind: string): ModelInfo;
@@ -98,6 +100,7 @@ export function openJobLog(db: string | undefined): LogAccess {
       });
     },
     label: (id, l) => get().addLabel({ jobId: id, judder: l.judder, dtvUm: l.dtvUm, raUm: l.raUm, source: "dashboard", who: l.who }),
+    annotate: (id, meta) => get().annotate(id, meta),
     models: () => ({ models: get().models.list(), history: get().models.history() }),
     promote: (version) => get().models.promote(version, "by the dashboard"),
     rollback: (kind) => get().models.rollback(kind, "by the dashboard"),

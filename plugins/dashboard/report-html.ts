@@ -34,7 +34,7 @@ export function reportHtml(job: StoredJob, v: Verdict, limits: Limits, profiles:
 <div class="muted">edgeprop on-car lathe · printed ${esc(printedAt.toISOString().slice(0, 16).replace("T", " "))} UTC</div>
 <table>
  <tr><th>Job</th><td id="r-job">${esc(job.id)} (no. ${job.ordinal ?? "–"})</td><th>Started</th><td>${esc(job.startedAt ?? "–")}</td></tr>
- <tr><th>Repair order</th><td>${esc(meta.repairOrder ?? "–")}</td><th>Vehicle / wheel</th><td>${esc(meta.vehicle ?? "–")} ${esc(meta.wheel ?? "")}</td></tr>
+ <tr><th>Repair order</th><td id="r-ro">${esc(meta.repairOrder ?? "–")}</td><th>Vehicle / wheel</th><td>${esc(meta.vehicle ?? "–")} ${esc(meta.wheel ?? "")}</td></tr>
  <tr><th>Technician</th><td>${esc(meta.technician ?? "–")}</td><th>Status</th><td>${esc(job.status)}${job.reason ? ` (${esc(job.reason)})` : ""}</td></tr>
 </table>
 <div class="grid"><div>

@@ -72,6 +72,17 @@ export function registerApi(app: FastifyInstance, deps: ServerDeps): void {
     }
   });
 
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | null }>("/api/jobs/:id/meta", async (req, reply) => {
+    const b = req.body ?? {};
+    const text = (k: string): string | null => (typeof b[k] === "string" && (b[k] as string).trim() ? (b[k] as string).trim().slice(0, 120) : null);
+    try {
+      log.annotate(req.params.id, { repairOrder: text("repairOrder"), vehicle: text("vehicle"), wheel: text("wheel"), technician: text("technician") });
+      return { meta: log.job(req.params.id)?.meta ?? null };
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
   app.get("/api/models", async (_req, reply) => {
     try {
       return log.models();

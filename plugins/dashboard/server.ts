@@ -4,7 +4,7 @@
 //   GET  /jobs/:id/report         printable report (HTML)  GET /jobs/:id/report.pdf  the same as PDF
 //   GET  /static/*                page files, uPlot        GET /ws            live data (WebSocket)
 //   GET  /api/live  /api/jobs?status&judder&labelled&q&limit  /api/jobs/:id  /api/models
-//   POST /api/jobs/:id/labels {judder, dtvUm, raUm, who}
+//   POST /api/jobs/:id/labels {judder, dtvUm, raUm, who}   POST /api/jobs/:id/meta {repairOrder, vehicle, wheel, technician}
 //   POST /api/models/:version/promote   POST /api/models/rollback {kind}
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

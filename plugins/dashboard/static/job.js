@@ -33,6 +33,8 @@ function render() {
     axes: [{ label: "revolution" }, { label: EP.units === "thou" ? "thou" : "µm" }],
     series: [{ label: "rev" }, { label: "runout", stroke: "#2874a6", width: 2, points: { show: true } }, { label: "limit", stroke: "#c0392b", dash: [6, 4], points: { show: false } }] }, data, $("revplot"));
   $("labels").innerHTML = "";
+  const m = j.meta || {};
+  for (const k of ["repairOrder", "vehicle", "wheel", "technician"]) $("meta").elements[k].value = m[k] ?? "";
 }
 
 async function load() {
@@ -52,6 +54,19 @@ $("label").onsubmit = async (e) => {
   } catch (err) {
     $("label-result").textContent = err.message;
     $("label-result").className = "bad";
+  }
+};
+$("meta").onsubmit = async (e) => {
+  e.preventDefault();
+  const body = Object.fromEntries(new FormData(e.target));
+  try {
+    await EP.json(`/api/jobs/${encodeURIComponent(id)}/meta`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    $("meta-result").textContent = "saved: on the report";
+    $("meta-result").className = "ok";
+    await load();
+  } catch (err) {
+    $("meta-result").textContent = err.message;
+    $("meta-result").className = "bad";
   }
 };
 document.addEventListener("ep-units", render);

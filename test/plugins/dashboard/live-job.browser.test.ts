@@ -164,7 +164,14 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     expect(bad.status()).toBe(400);
     expect((await page.request.post(`${base}/api/jobs/no-such-job/labels`, { data: { judder: "no" } })).status()).toBe(404);
 
+    await page.fill("#meta input[name=repairOrder]", "RO-4711");
+    await page.fill("#meta input[name=vehicle]", "VW Golf 2016");
+    await page.selectOption("#meta select[name=wheel]", "FL");
+    await page.click("#meta button");
+    await until("the repair order saved", () => page.locator("#meta-result").textContent().then((t) => t?.startsWith("saved")));
+
     await page.goto(`${base}/jobs/${encodeURIComponent(rec.id)}/report`);
+    expect(await page.locator("#r-ro").textContent()).toBe("RO-4711");
     expect(await page.locator("#r-pre").textContent()).toContain(`${rec.measured.lroPreUm!.toFixed(1)} µm`);
     expect(await page.locator("#r-post").textContent()).toContain(`${rec.measured.lroPostUm!.toFixed(1)} µm`);
     // the DTV label (12.5 µm ≤ 15) and Ra (1.1 ≤ 3.2) are judged now; runout after the cut decides the rest
