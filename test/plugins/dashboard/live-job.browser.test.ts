@@ -23,6 +23,7 @@ interface Snap {
   revs: { t: number; ok: number; lroUm: number | null }[];
   before: { lroUm: number; um: (number | null)[] } | null;
   after: { lroUm: number } | null;
+  latest: { rev: number; phase: string | null } | null;
   spectrum: { amp: number[]; df: number } | null;
   health: { vib: { framesOk: number }; run: { framesOk: number } };
   pre: string | null;
@@ -38,7 +39,7 @@ function snapshot(): Snap {
   const S = g.__ep.state();
   const el = (id: string) => g.document.getElementById(id);
   return {
-    jobId: S?.job?.id ?? null, phase: S?.job?.phase ?? null, revs: S?.revs ?? [], before: S?.before ?? null, after: S?.after ?? null,
+    jobId: S?.job?.id ?? null, phase: S?.job?.phase ?? null, revs: S?.revs ?? [], before: S?.before ?? null, after: S?.after ?? null, latest: S?.latest ? { rev: S.latest.rev, phase: S.latest.phase } : null,
     spectrum: S?.spectrum ?? null, health: S?.health ?? { vib: { framesOk: 0 }, run: { framesOk: 0 } },
     pre: el("lro-pre")?.getAttribute("data-value") ?? null, preSource: el("lro-pre")?.getAttribute("data-source") ?? null,
     post: el("lro-post")?.getAttribute("data-value") ?? null, preText: el("lro-pre")?.textContent ?? null,
@@ -154,6 +155,7 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     const lastCheck = ok.filter((r) => r.phase === 3).at(-1)!;
     const state = s;
     expect(state.before!.lroUm).toBe(lastComp.lroUm);
+    expect(state.after, `no runout shape after the cut: ${JSON.stringify({ checks: ok.filter((r) => r.phase === 3).length, passes: rec.passes, revs: s.revs.map((r) => r.t).slice(-6), latest: s.latest, t: lastCheck.t })}`).not.toBeNull();
     expect(state.after!.lroUm).toBe(lastCheck.lroUm);
     // the drawn shape's peak-to-peak is the revolution's runout within the 5° binning and the probe noise
     const um = state.before!.um.filter((v): v is number => v !== null);
