@@ -78,7 +78,7 @@ describe("edgeprop run", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/SIMULATED boards/);
     const jobLines = r.stdout.split("\n").filter((l) => /^job \d+ (complete|INTERRUPTED)/.test(l));
-    expect(jobLines.length).toBe(2);
+    expect(jobLines.length, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(2);
     for (const l of jobLines) expect(l).toMatch(/rpm .*LRO \d+\.\d µm → \d+\.\d µm .*judder p \d\.\d\d (YES|no) \(rule\) .*cut est\. LRO \d+\.\d µm/);
     expect(r.stdout).toMatch(/job 1: cut \(pass 1\)/);
     const stored = readFileSync(join(demo, "data", "jsonl-log", "jobs.jsonl"), "utf8").trim().split("\n");
