@@ -33,8 +33,10 @@ export default definePlugin(
     const live = new LiveStore(config.limits, config.units);
     const run = new RunRing();
     const vib = new SpectrumBuffer();
-    const lsb = [Number.NaN, Number.NaN];
-    const rate = [Number.NaN, Number.NaN];
+    // The datasheet's values until a HELLO row says otherwise (as the feature extractor does: the
+    // HELLO can be taken by discovery before the pipeline's link is open, and then never comes).
+    const lsb = [0.0039, 0.1]; // VIB g per count, RUN µm per count
+    const rate = [3200, 1000]; // Hz
     const port = ctx.metrics.gauge("port", "TCP port the dashboard listens on (0 while stopped)");
     const clients = ctx.metrics.gauge("clients", "connected live pages");
     const profilesDir = join(ctx.dataDir, "profiles");
@@ -59,7 +61,7 @@ export default definePlugin(
         const lro = ok && Number.isFinite(f.lroUm[i]) ? f.lroUm[i] : null;
         const rpm = ok && Number.isFinite(f.rpm[i]) ? f.rpm[i] : null;
         if (rpm !== null) lastRpm = rpm;
-        const profile = ok && Number.isFinite(lsb[Board.RUN]) ? run.profile(f.t[i], f.period[i], lsb[Board.RUN]) : null;
+        const profile = ok ? run.profile(f.t[i], f.period[i], lsb[Board.RUN]) : null;
         live.revolution(
           { ordinal: f.ordinal[i], phase: PHASE_BY_STATE[f.phase[i]] ?? null, pass: f.pass[i], comp: f.comp[i], ok, t: f.t[i], lroUm: lro, rpm },
           profile,
@@ -81,7 +83,7 @@ export default definePlugin(
             live.health(b, { online: true, rateHz: e.a[i] });
             break;
           case BoardEvent.COUNTERS:
-            live.health(b, { framesOk: e.a[i], dropped: e.b[i], lostFrames: e.c[i], gaps: e.d[i], resets: e.e[i], samples: e.f[i] });
+            live.health(b, { online: true, framesOk: e.a[i], dropped: e.b[i], lostFrames: e.c[i], gaps: e.d[i], resets: e.e[i], samples: e.f[i] });
             break;
           case BoardEvent.LOST:
           case BoardEvent.END:
@@ -119,7 +121,7 @@ export default definePlugin(
     });
 
     ctx.timers.setInterval(() => {
-      if (vib.fresh === 0 || !Number.isFinite(lsb[Board.VIB]) || !Number.isFinite(rate[Board.VIB])) return;
+      if (vib.fresh === 0) return;
       const amp = vib.compute(lsb[Board.VIB]);
       if (amp) live.spectrum({ df: rate[Board.VIB] / vib.size, amp, rpm: lastRpm });
     }, config.spectrumMs);

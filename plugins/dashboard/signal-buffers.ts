@@ -5,7 +5,11 @@ import FFT from "fft.js";
 /** Angle bins of a drawn runout profile (5° each). */
 export const PROFILE_BINS = 72;
 
-/** The last `capacity` RUN samples (board time µs, raw counts). */
+/**
+ * The last `capacity` RUN samples (board time µs, raw counts). A revolution's features arrive only
+ * once both boards have passed its end, so the probe samples must outlive the other board's lag:
+ * the default 65536 (1 MiB) holds ~65 s at 1 kHz (~11 s of wall time for a simulator at 6×).
+ */
 export class RunRing {
   private readonly t: Float64Array;
   private readonly v: Float64Array;
@@ -14,7 +18,7 @@ export class RunRing {
   private readonly sum = new Float64Array(PROFILE_BINS);
   private readonly n = new Float64Array(PROFILE_BINS);
 
-  constructor(readonly capacity = 8192) {
+  constructor(readonly capacity = 65536) {
     this.t = new Float64Array(capacity);
     this.v = new Float64Array(capacity);
   }
