@@ -11,6 +11,7 @@ import { BoardSet, type BoardSetEvent } from "../../src/transport/board-set.ts";
 import { BoardFeed } from "../../src/controller/board-feed.ts";
 import { Board, BoardEvent, boardEvents, runSamples, vibSamples } from "../../src/controller/channels.ts";
 import { statusLine } from "./status.ts";
+import { rawChannel, rawPublisher } from "./raw-channel.ts";
 
 export const configSchema = z.object({
   /** Pinned ports (e.g. /dev/serial/by-id/usb-…): the HELLO decides which board is which. */
@@ -20,6 +21,11 @@ export const configSchema = z.object({
   reserved: z.array(z.string()).default([]),
   /** Append every received byte to DIR/vib.bin and DIR/run.bin. */
   capture: z.string().min(1).optional(),
+  /**
+   * Publish every received chunk on `boards.raw` (for per-job raw captures: plugins/job-captures).
+   * Default false: the receive path then does exactly what it does without this option.
+   */
+  raw: z.boolean().default(false),
   /** Status line interval, ms (0: none). */
   statusMs: z.number().int().min(0).default(0),
   /** Time between discovery scans while a board is missing, ms. */
@@ -32,7 +38,7 @@ export default definePlugin(
     version: "0.1.0",
     host: "^0.1.0",
     config: configSchema,
-    writes: [vibSamples, runSamples, boardEvents],
+    writes: [vibSamples, runSamples, boardEvents, rawChannel],
     drivesClock: true,
     description: "the VIB and RUN sensor boards on serial ports (live)",
   },
@@ -67,6 +73,7 @@ export default definePlugin(
       pinned: { vib: config.vib, run: config.run },
       reserved: config.reserved,
       captureDir: config.capture,
+      onChunk: config.raw ? rawPublisher(ctx.channels.writer(rawChannel)) : undefined,
       rescanMs: config.rescanMs,
       sinks: feed.sinks,
       discovery: {

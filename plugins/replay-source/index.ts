@@ -7,6 +7,7 @@ import { definePlugin, z } from "../../src/runtime/index.ts";
 import { ReplaySource } from "../../src/transport/replay-source.ts";
 import { BoardFeed } from "../../src/controller/board-feed.ts";
 import { Board, BoardEvent, boardEvents, runSamples, vibSamples } from "../../src/controller/channels.ts";
+import { rawChannel, rawPublisher } from "../boards/raw-channel.ts";
 
 export const configSchema = z.object({
   /** Capture of the VIB board (relative to the working folder). */
@@ -15,6 +16,8 @@ export const configSchema = z.object({
   run: z.string().min(1),
   /** File read size, bytes (results do not depend on it). */
   readBytes: z.number().int().min(256).max(1 << 20).default(16384),
+  /** Publish the bytes fed to the decoders on `boards.raw` (as the live boards plugin does). Default false. */
+  raw: z.boolean().default(false),
 });
 
 export default definePlugin(
@@ -23,7 +26,7 @@ export default definePlugin(
     version: "0.1.0",
     host: "^0.1.0",
     config: configSchema,
-    writes: [vibSamples, runSamples, boardEvents],
+    writes: [vibSamples, runSamples, boardEvents, rawChannel],
     drivesClock: true,
     description: "plays vib.bin/run.bin captures as the boards, as fast as the CPU allows",
   },
@@ -43,6 +46,7 @@ export default definePlugin(
           vibPath: resolve(config.vib),
           runPath: resolve(config.run),
           readBytes: config.readBytes,
+          onChunk: config.raw ? rawPublisher(ctx.channels.writer(rawChannel)) : undefined,
           vib: { sink: feed.sinks.vib },
           run: { sink: feed.sinks.run },
         });

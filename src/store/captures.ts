@@ -120,6 +120,12 @@ export class CaptureStore {
     this.jobId = null;
   }
 
+  /** The folder of a job's capture (vib.bin, run.bin), or null when it has none. */
+  folderOf(jobId: string): string | null {
+    const p = this.db.prepare(`SELECT path FROM captures WHERE job_id = ? LIMIT 1`).pluck().get(jobId) as string | undefined;
+    return p === undefined ? null : join(this.opts.dir, p, "..");
+  }
+
   /** Pinned captures are never evicted. */
   pin(jobId: string, pinned = true): number {
     return this.db.prepare(`UPDATE captures SET pinned = ? WHERE job_id = ?`).run(pinned ? 1 : 0, jobId).changes;
@@ -135,7 +141,10 @@ export class CaptureStore {
   private openFor(board: Board): Open {
     const have = this.open.get(board);
     if (have) return have;
-    const name = `${this.jobId!.replace(/[^A-Za-z0-9._-]/g, "_")}.${board}.bin`;
+    // One folder per job holding vib.bin / run.bin, so `edgeprop replay --dir` plays it back.
+    const folder = this.jobId!.replace(/[^A-Za-z0-9._-]/g, "_");
+    const name = `${folder}/${board}.bin`;
+    this.fs.mkdirSync(join(this.opts.dir, folder), { recursive: true });
     const fd = this.fs.openSync(join(this.opts.dir, name), "w");
     const id = Number(
       this.db.prepare(`INSERT INTO captures (job_id, board, path, bytes, pinned, state, created) VALUES (?, ?, ?, 0, 0, 'writing', ?)

@@ -35,6 +35,8 @@ export interface BoardLinkOptions {
   sink?: FrameSink;
   /** Every received byte is also written here. Owned by the caller. */
   capture?: CaptureWriter;
+  /** Called with every received chunk (a view the caller must copy to keep). Optional raw tap. */
+  onChunk?: (chunk: Uint8Array) => void;
   /** Names the board in events and errors. Default: `path`. */
   label?: string;
   /** Wait this long for a HELLO after opening before sending PING, ms. Default 500. */
@@ -68,6 +70,7 @@ export class BoardLink implements BoardEndpoint {
   private readonly timers: Timers;
   private readonly listeners = new Set<LinkListener>();
   private readonly capture: CaptureWriter | undefined;
+  private readonly onChunk: ((chunk: Uint8Array) => void) | undefined;
   private readonly userSink: FrameSink;
   private helloWaiter: ((hello: HelloFrame) => void) | undefined;
   private retryTimer: TimerHandle | undefined;
@@ -83,6 +86,7 @@ export class BoardLink implements BoardEndpoint {
     this.binding = options.binding;
     this.timers = options.timers ?? realTimers;
     this.capture = options.capture;
+    this.onChunk = options.onChunk;
     this.userSink = options.sink ?? {};
     this.decoder = new StreamDecoder({ ...options.decoder, sink: this.makeSink() });
     this.channel = new CommandChannel((bytes) => this.writeBytes(bytes), {
@@ -253,6 +257,7 @@ export class BoardLink implements BoardEndpoint {
   receive(chunk: Uint8Array): void {
     this.watchdog.kick();
     this.capture?.write(chunk);
+    this.onChunk?.(chunk);
     this.decoder.push(chunk);
   }
 

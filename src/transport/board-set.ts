@@ -32,6 +32,8 @@ export interface BoardSetOptions {
   rescanMs?: number;
   /** A discovered (not pinned) board down this long is dropped and looked for afresh, ms. Default 10000. */
   rediscoverAfterMs?: number;
+  /** Called with every chunk a board sends (a view: copy to keep). Optional raw tap. */
+  onChunk?: (role: BoardRole, chunk: Uint8Array) => void;
   /** Decoder sinks per role. */
   sinks?: Partial<Record<BoardRole, FrameSink>>;
   binding?: BindingInterface;
@@ -160,6 +162,7 @@ export class BoardSet {
       binding: this.options.binding,
       label: role,
       capture,
+      onChunk: this.options.onChunk ? (chunk) => this.options.onChunk!(role, chunk) : undefined,
       sink: this.options.sinks?.[role],
       decoder: role === "run" ? { channels: 1 } : { channels: 3 },
       timers: this.options.timers,

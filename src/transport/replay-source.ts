@@ -29,6 +29,8 @@ export interface ReplayOptions {
   run?: StreamDecoderOptions;
   /** File read size, bytes. Default 65536. */
   readBytes?: number;
+  /** Called with every piece fed to a decoder (a view into the read buffer: copy to keep). */
+  onChunk?: (board: "vib" | "run", chunk: Uint8Array) => void;
 }
 
 export interface ReplayStats {
@@ -130,7 +132,9 @@ export class ReplaySource {
 
   private push(side: Side, start: number, end: number, stats: ReplayStats): void {
     stats.bytes += end - start;
-    side.decoder.push(side.reader.buffer.subarray(start, end));
+    const chunk = side.reader.buffer.subarray(start, end);
+    this.options.onChunk?.(side.decoder === this.vib ? "vib" : "run", chunk);
+    side.decoder.push(chunk);
   }
 
   /** The side to feed next: a run without a time at once, else the earlier one (RUN on a tie). */

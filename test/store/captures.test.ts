@@ -45,7 +45,7 @@ describe("raw captures under a quota", () => {
     expect(caps.append("run", chunk(300))).toBe(true); // c goes; a is pinned
     expect(caps.list().map((c) => c.jobId)).toEqual(["a", "d", "d"]);
     expect(events.filter((e) => e === "capture.evicted")).toHaveLength(2);
-    expect(fs.existsSync(join(caps.list()[0].path, "..", "b.vib.bin"))).toBe(false);
+    expect(fs.existsSync(join(caps.list()[0].path, "..", "..", "b", "vib.bin"))).toBe(false);
     // Only pinned and the current job left: this job's capture stops, marked truncated.
     expect(caps.append("vib", chunk(200))).toBe(false);
     expect(events).toContain("capture.quota");

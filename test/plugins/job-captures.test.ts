@@ -1,0 +1,160 @@
+// Per-job raw captures (plugin job-captures) under the replay pipeline, the source publishing
+// `boards.raw` (replay-source `raw: true`, as the live boards plugin does): each job gets its
+// vib.bin / run.bin in the log, each replays to that job's record; a small quota deletes the oldest
+// unpinned; a full disk (injected ENOSPC) stops capture with a report while jobs keep being logged.
+import * as fs from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
+import { createJobCapturesPlugin } from "../../plugins/job-captures/index.ts";
+import { shippedConfig } from "../../src/cli/pipeline.ts";
+import { definePlugin, Host, loadConfigFile, z, type PluginDefinition } from "../../src/runtime/index.ts";
+import { CaptureStore, JobLog, jobRecordChannel, type CaptureFs, type JobRecord } from "../../src/store/index.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => vi.restoreAllMocks());
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "edgeprop-job-captures-"));
+  dirs.push(d);
+  return d;
+}
+
+interface Run {
+  records: JobRecord[];
+  metric: (name: string) => number | undefined;
+}
+
+/** The replay pipeline on `capture` (vib.bin, run.bin); with `db`, job-log and job-captures added. */
+async function replay(capture: string, db?: { file: string; captures: Record<string, unknown>; plugin?: PluginDefinition }): Promise<Run> {
+  const records: JobRecord[] = [];
+  const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
+    const r = ctx.channels.reader(jobRecordChannel, () => {
+      for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
+    });
+    return {};
+  });
+  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  config.host.dataDir = join(capture, "data");
+  config.host.logFile = undefined;
+  config.host.logLevel = "silent";
+  config.plugins["replay-source"].config = { vib: join(capture, "vib.bin"), run: join(capture, "run.bin"), raw: db !== undefined };
+  config.plugins.console.enabled = false;
+  config.plugins["jsonl-log"].enabled = false;
+  const { ["replay-source"]: source, ...rest } = config.plugins;
+  config.plugins = {
+    ...rest,
+    ...(db
+      ? {
+          "job-log": { module: resolve("plugins/job-log/index.ts"), enabled: true, config: { db: db.file } },
+          "job-captures": { module: "test:captures", enabled: true, config: { db: db.file, ...db.captures } },
+        }
+      : {}),
+    collector: { module: "test:collector", enabled: true },
+    "replay-source": source,
+  };
+  const host = await Host.load(config, { preloaded: { "test:collector": collector, "test:captures": db?.plugin ?? createJobCapturesPlugin() } });
+  await host.start();
+  while ((host.metrics.value("replay-source.done") ?? 0) === 0) await new Promise((r) => setTimeout(r, 2));
+  await host.idle();
+  await host.stop();
+  return { records, metric: (name) => host.metrics.value(name) };
+}
+
+/**
+ * What a job's replay must reproduce: everything but its identity (id, ordinal, wall-clock start).
+ * Numbers to 6 significant digits: the VIB filters start from the pre-roll instead of the whole
+ * session, which moves an estimate such as judder.p in its eighth digit.
+ */
+function essence(r: JobRecord): unknown {
+  const { id, ordinal, startedAt, ...rest } = r as unknown as Record<string, unknown>;
+  void id, ordinal, startedAt;
+  return near(rest);
+}
+
+function near(v: unknown): unknown {
+  if (typeof v === "number" && Number.isFinite(v) && v !== 0 && !Number.isInteger(v)) return expect.closeTo(v, 6 - Math.floor(Math.log10(Math.abs(v))));
+  if (Array.isArray(v)) return v.map(near);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, near(x)]));
+  return v;
+}
+
+describe("job-captures plugin", () => {
+  it("captures each job's bytes of both boards; each capture replays to that job's record", async () => {
+    const dir = tempDir();
+    writeCaptures(new Simulator({ scenario: "good", jobs: 3, seed: 31, keepRevolutions: false }), dir);
+    const file = join(dir, "log", "job-log.sqlite");
+    const run = await replay(dir, { file, captures: {} });
+    expect(run.records).toHaveLength(3);
+    expect(run.metric("job-captures.dropped")).toBe(0);
+
+    const log = JobLog.open(file);
+    const store = new CaptureStore(log.db, { dir: join(dir, "log", "captures"), quotaBytes: 1 << 30 });
+    const caps = store.list();
+    const folders = run.records.map((r) => store.folderOf(r.id));
+    log.close();
+    expect(caps).toHaveLength(6);
+    expect(caps.every((c) => c.state === "complete" && c.bytes > 0 && fs.statSync(c.path).size === c.bytes)).toBe(true);
+    for (let i = 0; i < run.records.length; i++) {
+      expect(folders[i]).not.toBeNull();
+      const again = await replay(folders[i]!);
+      expect(again.records).toHaveLength(1);
+      const { id, ordinal, startedAt, ...replayed } = again.records[0];
+      void id, ordinal, startedAt;
+      expect(replayed).toEqual(essence(run.records[i]));
+    }
+  }, 15_000);
+
+  it("keeps a small quota by deleting the oldest unpinned job's capture", async () => {
+    const dir = tempDir();
+    writeCaptures(new Simulator({ scenario: "good", jobs: 3, seed: 32, keepRevolutions: false }), dir);
+    const whole = fs.statSync(join(dir, "vib.bin")).size + fs.statSync(join(dir, "run.bin")).size;
+    const file = join(dir, "log", "job-log.sqlite");
+    // room for about one and a half jobs' captures
+    const quotaMb = (whole / 2) / (1024 * 1024);
+    const run = await replay(dir, { file, captures: { quotaMb, prerollKb: 8 } });
+    expect(run.records).toHaveLength(3);
+    const log = JobLog.open(file);
+    const left = new CaptureStore(log.db, { dir: join(dir, "log", "captures"), quotaBytes: 1 << 30 }).list();
+    const jobs = [...new Set(left.map((c) => c.jobId))];
+    log.close();
+    expect(jobs).not.toContain(run.records[0].id);
+    expect(jobs).toContain(run.records[2].id);
+    expect(fs.existsSync(join(dir, "log", "captures", run.records[0].id.replace(/[^A-Za-z0-9._-]/g, "_"), "vib.bin"))).toBe(false);
+    expect(run.metric("job-captures.evicted")).toBeGreaterThanOrEqual(2); // job 1's vib.bin and run.bin
+    expect(left.reduce((n, c) => n + c.bytes, 0)).toBeLessThanOrEqual(Math.floor(quotaMb * 1024 * 1024));
+  }, 15_000);
+
+  it("stops capture on a full disk (ENOSPC), says so, and the jobs go on being logged", async () => {
+    const dir = tempDir();
+    writeCaptures(new Simulator({ scenario: "good", jobs: 3, seed: 33, keepRevolutions: false }), dir);
+    const file = join(dir, "log", "job-log.sqlite");
+    let written = 0;
+    const full: CaptureFs = {
+      ...(fs as unknown as CaptureFs),
+      writeSync(fd, buf, off, n) {
+        if (written > 40_000) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+        written += n;
+        return fs.writeSync(fd, buf, off, n);
+      },
+    };
+    const said: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => (said.push(String(s)), true));
+    const run = await replay(dir, { file, captures: {}, plugin: createJobCapturesPlugin({ fs: full }) });
+    vi.restoreAllMocks();
+    expect(run.records).toHaveLength(3);
+    expect(run.metric("job-captures.diskFull")).toBe(1);
+    expect(said.join("")).toMatch(/job-captures: raw capture stopped: disk full/);
+    const log = JobLog.open(file);
+    const events = log.db.prepare(`SELECT type FROM events WHERE type LIKE 'capture.%'`).pluck().all();
+    const logged = log.db.prepare(`SELECT count(*) FROM jobs WHERE status != 'running'`).pluck().get();
+    const states = log.db.prepare(`SELECT DISTINCT job_id FROM captures`).pluck().all();
+    log.close();
+    expect(events).toEqual(["capture.disk-full"]);
+    expect(logged).toBe(3);
+    expect(states).toEqual([run.records[0].id]); // stopped in the first job; none after it
+  }, 15_000);
+});
