@@ -1,16 +1,9 @@
 // Synthetic probe revolutions: a known face shape (sum of rotation orders) sampled at 1000 Hz from
 // an arbitrary phase, with Gaussian noise, quantised to the RUN board's 0.1 µm LSB.
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../support/mulberry32.ts";
+
+export { mulberry32 };
 
 export function gaussian(rnd: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());

@@ -3,6 +3,9 @@
 // optional population shift: input means move, and the vibration-like input 30 reads twice as
 // strong for the same cause (softer mounts), so the rule in input space changes too.
 import { INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
+import { mulberry32 } from "../../support/mulberry32.ts";
+
+export { mulberry32 };
 
 export interface SyntheticJob {
   x: Float64Array;
@@ -11,16 +14,6 @@ export interface SyntheticJob {
   label: number;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticJobs(n: number, seed: number, opts: { shiftAt?: number; noise?: number } = {}): SyntheticJob[] {
   const rnd = mulberry32(seed);

@@ -5,17 +5,9 @@
 // Deterministic from the seed.
 import { MAX_FRAME_BYTES, encodeFrameInto, encodeSamplesInto } from "../../../src/protocol/encode.ts";
 import type { Frame } from "../../../src/protocol/frames.ts";
+import { mulberry32 } from "../../support/mulberry32.ts";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface BoardStream {
   bytes: Uint8Array;
