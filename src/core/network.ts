@@ -5,37 +5,13 @@ import { bnBackwardInfer, bnBackwardTrain, bnForwardInfer, bnForwardTrain, bnUpd
 import { CoreError, CoreErrorCodes } from "./errors.ts";
 import { initParams } from "./init.ts";
 import { createKernels } from "./kernels/registry.ts";
-import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, type Kernels } from "./kernels/types.ts";
+import type { Kernels } from "./kernels/types.ts";
 import { type Layout, PAGE_BYTES, STATS_DOUBLES, planLayout } from "./layout.ts";
 import { deltaIsPreActivation, lossCode, outputLoss } from "./losses.ts";
-import { type NetworkSpec, type ResolvedSpec, type Activation, resolveSpec } from "./spec.ts";
+import { type NetworkSpec, type ResolvedSpec, resolveSpec } from "./spec.ts";
+import { MAX_PAGES, STAT_LAST_LOSS, STAT_LOSS, STAT_PENALTY, TrainStep, actCode } from "./train-step.ts";
 
 export type Real = Float64Array | Float32Array;
-
-/** Most pages a WebAssembly.Memory may have (4 GiB of 64 KiB pages). */
-const MAX_PAGES = 65536;
-const STAT_LOSS = 0;
-const STAT_PENALTY = 1;
-const STAT_LAST_LOSS = 2;
-/** Optimizer parameters for the *At kernels: sgd lr, momentum, nesterov; adam lr, β1, β2, ε, bc1, bc2. */
-const STAT_OPT = 4;
-/** Clipping factor for scaleAt. */
-const STAT_CLIP = 10;
-
-function actCode(a: Activation): number {
-  switch (a) {
-    case "sigmoid":
-      return ACT_SIGMOID;
-    case "tanh":
-      return ACT_TANH;
-    case "relu":
-      return ACT_RELU;
-    case "leaky-relu":
-      return ACT_LEAKY_RELU;
-    default:
-      return ACT_LINEAR; // softmax layers use softmaxForward instead
-  }
-}
 
 export class Network {
   readonly spec: ResolvedSpec;
@@ -79,18 +55,12 @@ export class Network {
 
   private readonly k: Kernels;
   private readonly stats: Float64Array;
-  /** Index of stats[0] in a Float64Array over the whole arena (what the *At kernels take). */
-  private readonly statsIndex: number;
-  /** Whether the kernels offer the *At forms (decided at build; see kernels/types.ts). */
-  private readonly slotKernels: boolean;
+  private readonly step: TrainStep;
   private readonly acts: Int32Array;
   private readonly hasNorm: boolean;
   private readonly softmaxOut: boolean;
   private readonly lossCode: number;
   private readonly fusedDelta: boolean;
-  private readonly maxAbsInput: number;
-  /** Bound above which a gradient entry could overflow (see gradsBounded). */
-  private readonly gradLimit: number;
 
   constructor(spec: ResolvedSpec) {
     this.spec = spec;
@@ -120,10 +90,6 @@ export class Network {
     this.normState = layout.norm >= 0 ? view(layout.norm, layout.normCount) : this.arena.subarray(0, 0);
     this.hasNorm = layout.norm >= 0;
     this.stats = new Float64Array(this.memory.buffer, layout.statsByte, STATS_DOUBLES);
-    this.statsIndex = layout.statsByte / 8;
-    this.stats[STAT_LAST_LOSS] = NaN;
-    const o = spec.optimizer;
-    this.stats.set(o.type === "sgd" ? [o.learningRate, o.momentum, o.nesterov ? 1 : 0] : [o.learningRate, o.beta1, o.beta2, o.epsilon, 1, 1], STAT_OPT);
     this.bytes = layout.bytes;
     this.batchSize = spec.batchSize;
     this.inputs = spec.inputs;
@@ -132,12 +98,10 @@ export class Network {
     this.softmaxOut = spec.layers[spec.layers.length - 1].activation === "softmax";
     this.lossCode = lossCode(spec.loss);
     this.fusedDelta = deltaIsPreActivation(this.lossCode);
-    this.maxAbsInput = f64 ? Number.MAX_VALUE : 3.4028234663852886e38;
-    this.gradLimit = f64 ? 1e300 : 1e36;
     const { name, kernels } = createKernels(spec.kernels, this.memory, spec.precision);
     this.kernelName = name;
     this.k = kernels;
-    this.slotKernels = typeof kernels.sgdStepAt === "function" && typeof kernels.adamStepAt === "function" && typeof kernels.scaleAt === "function";
+    this.step = new TrainStep(kernels, this.arena, this.stats, layout.statsByte, layout, spec);
     initParams(spec, layout, this.arena);
   }
 
@@ -195,21 +159,13 @@ export class Network {
       this.rolledBackSteps++;
       return false;
     }
-    const { grads, paramCount, scratch } = this.layout;
-    const clip = this.spec.clipNorm;
-    if (clip > 0) {
+    if (this.spec.clipNorm > 0) {
+      const { grads, paramCount, scratch } = this.layout;
       this.k.sumSquares(grads, paramCount, scratch);
-      const sq = this.arena[scratch];
-      if (sq > clip * clip) {
-        if (this.slotKernels) {
-          this.stats[STAT_CLIP] = clip / Math.sqrt(sq);
-          this.k.scaleAt!(grads, paramCount, this.statsIndex + STAT_CLIP);
-        } else {
-          this.k.scale(grads, paramCount, clip / Math.sqrt(sq));
-        }
-      }
+      this.step.clip();
     }
-    this.applyOptimizer();
+    this.steps++;
+    this.step.applyOptimizer(this.steps);
     if (this.hasNorm) this.updateRunningStats();
     return true;
   }
@@ -305,10 +261,7 @@ export class Network {
   /** Changes the optimizer's learning rate from the next step on (for schedules); lr finite and > 0,
    *  else ignored (false). Not a hot method: call it between epochs. */
   setLearningRate(lr: number): boolean {
-    if (!(lr > 0 && lr < Infinity)) return false;
-    this.spec.optimizer.learningRate = lr;
-    this.stats[STAT_OPT] = lr;
-    return true;
+    return this.step.setLearningRate(lr);
   }
 
   /** Checks x (and target, unless null) and only then copies them into the staging regions;
@@ -329,10 +282,7 @@ export class Network {
 
   /** Exactly n values, each finite and representable in the arena's precision. */
   private valid(v: ArrayLike<number>, n: number): boolean {
-    if (v.length !== n) return false;
-    const max = this.maxAbsInput;
-    for (let i = 0; i < n; i++) if (!(Math.abs(v[i]) <= max)) return false;
-    return true;
+    return v.length === n && this.step.fits(v, n);
   }
 
   /** training: batch norm with the batch's statistics (else the running averages). */
@@ -407,7 +357,7 @@ export class Network {
     const s = this.layout.scratch;
     const a = this.arena;
     const batch = this.batchSize;
-    const limit = this.gradLimit;
+    const limit = this.step.gradLimit;
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l];
       k.sumSquares(L.dz, L.nOut * batch, s);
@@ -417,30 +367,6 @@ export class Network {
       if (!(bound < limit)) return false;
     }
     return true;
-  }
-
-  private applyOptimizer(): void {
-    const o = this.spec.optimizer;
-    const { params, grads, paramCount, state } = this.layout;
-    const k = this.k;
-    const h = this.statsIndex + STAT_OPT;
-    this.steps++;
-    if (o.type === "sgd") {
-      const v = o.momentum > 0 ? state[0] : grads;
-      if (this.slotKernels) k.sgdStepAt!(params, grads, v, paramCount, h);
-      else k.sgdStep(params, grads, v, paramCount, o.learningRate, o.momentum, o.nesterov ? 1 : 0);
-    } else {
-      const t = this.steps;
-      const bc1 = 1 - Math.pow(o.beta1, t);
-      const bc2 = 1 - Math.pow(o.beta2, t);
-      if (this.slotKernels) {
-        this.stats[STAT_OPT + 4] = bc1;
-        this.stats[STAT_OPT + 5] = bc2;
-        k.adamStepAt!(params, grads, state[0], state[1], paramCount, h);
-      } else {
-        k.adamStep(params, grads, state[0], state[1], paramCount, o.learningRate, o.beta1, o.beta2, o.epsilon, bc1, bc2);
-      }
-    }
   }
 }
 

@@ -27,23 +27,14 @@
 // weights), b [H], W_y [O][H], c [O]. Initialisation as Network (Xavier / He uniform, seeded).
 import { CoreError, CoreErrorCodes } from "./errors.ts";
 import { createKernels } from "./kernels/registry.ts";
-import { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, type Kernels } from "./kernels/types.ts";
+import type { Kernels } from "./kernels/types.ts";
 import { ALIGN_BYTES, PAGE_BYTES, SCRATCH_SLOTS, STATS_DOUBLES } from "./layout.ts";
 import { deltaIsPreActivation, lossCode, outputLoss } from "./losses.ts";
 import type { Real } from "./network.ts";
 import { type RecurrentSpec, type ResolvedRecurrentSpec, resolveRecurrentSpec } from "./recurrent-spec.ts";
 import { Rng } from "./rng.ts";
 import type { Activation } from "./spec.ts";
-
-const STAT_LOSS = 0;
-const STAT_LAST_LOSS = 2;
-const STAT_OPT = 4;
-const STAT_CLIP = 10;
-const MAX_PAGES = 65536;
-
-function actCode(a: Activation): number {
-  return a === "sigmoid" ? ACT_SIGMOID : a === "tanh" ? ACT_TANH : a === "relu" ? ACT_RELU : a === "leaky-relu" ? ACT_LEAKY_RELU : ACT_LINEAR;
-}
+import { MAX_PAGES, STAT_LAST_LOSS, STAT_LOSS, TrainStep, actCode } from "./train-step.ts";
 
 interface RecurrentLayout {
   elementBytes: number;
@@ -132,8 +123,7 @@ export class RecurrentNetwork {
   private readonly L: RecurrentLayout;
   private readonly k: Kernels;
   private readonly stats: Float64Array;
-  private readonly statsIndex: number;
-  private readonly slotKernels: boolean;
+  private readonly step: TrainStep;
   private readonly actH: number;
   private readonly actY: number;
   private readonly softmaxOut: boolean;
@@ -143,8 +133,6 @@ export class RecurrentNetwork {
   /** keep·2^32 for randomized truncation; 2^32 (never cut) for regular. */
   private readonly keepThreshold: number;
   private readonly keepInverse: number;
-  private readonly maxAbsInput: number;
-  private readonly gradLimit: number;
   /** [0] xorshift32 state of the truncation draws, [1] cuts so far. */
   private readonly counters = new Uint32Array(2);
 
@@ -172,10 +160,6 @@ export class RecurrentNetwork {
     this.state = view(L.h0, this.batchSize * this.hiddenUnits);
     this.bytes = L.bytes;
     this.stats = new Float64Array(this.memory.buffer, L.statsByte, STATS_DOUBLES);
-    this.statsIndex = L.statsByte / 8;
-    this.stats[STAT_LAST_LOSS] = NaN;
-    const o = d.optimizer;
-    this.stats.set(o.type === "sgd" ? [o.learningRate, o.momentum, o.nesterov ? 1 : 0] : [o.learningRate, o.beta1, o.beta2, o.epsilon, 1, 1], STAT_OPT);
     this.actH = actCode(spec.hidden.activation);
     this.actY = actCode(spec.output.activation);
     this.softmaxOut = spec.output.activation === "softmax";
@@ -186,12 +170,10 @@ export class RecurrentNetwork {
     this.keepThreshold = keep * 4294967296;
     this.keepInverse = 1 / keep;
     this.counters[0] = (d.seed ^ 0x9e3779b9) >>> 0 || 1;
-    this.maxAbsInput = f64 ? Number.MAX_VALUE : 3.4028234663852886e38;
-    this.gradLimit = f64 ? 1e300 : 1e36;
     const { name, kernels } = createKernels(d.kernels, this.memory, d.precision);
     this.kernelName = name;
     this.k = kernels;
-    this.slotKernels = typeof kernels.sgdStepAt === "function" && typeof kernels.adamStepAt === "function" && typeof kernels.scaleAt === "function";
+    this.step = new TrainStep(kernels, this.arena, this.stats, L.statsByte, L, d);
     this.init();
   }
 
@@ -214,10 +196,7 @@ export class RecurrentNetwork {
 
   /** Changes the learning rate from the next step on (false, ignored, unless finite and > 0). */
   setLearningRate(lr: number): boolean {
-    if (!(lr > 0 && lr < Infinity)) return false;
-    this.spec.dense.optimizer.learningRate = lr;
-    this.stats[STAT_OPT] = lr;
-    return true;
+    return this.step.setLearningRate(lr);
   }
 
   /** Runs the steps of x from the carried state and advances it. Returns the output view; a refused
@@ -275,20 +254,13 @@ export class RecurrentNetwork {
     const { grads, paramCount, scratch } = this.L;
     this.k.sumSquares(grads, paramCount, scratch);
     const sq = this.arena[scratch];
-    if (loss - loss !== 0 || !(sq < this.gradLimit)) {
+    if (loss - loss !== 0 || !(sq < this.step.gradLimit)) {
       this.rolledBackSteps++;
       return false;
     }
-    const clip = this.spec.dense.clipNorm;
-    if (clip > 0 && sq > clip * clip) {
-      if (this.slotKernels) {
-        this.stats[STAT_CLIP] = clip / Math.sqrt(sq);
-        this.k.scaleAt!(grads, paramCount, this.statsIndex + STAT_CLIP);
-      } else {
-        this.k.scale(grads, paramCount, clip / Math.sqrt(sq));
-      }
-    }
-    this.applyOptimizer();
+    if (this.spec.dense.clipNorm > 0) this.step.clip();
+    this.steps++;
+    this.step.applyOptimizer(this.steps);
     return true;
   }
 
@@ -300,7 +272,7 @@ export class RecurrentNetwork {
     const n = x.length / per;
     if (!(n >= 1 && n <= this.window && n === Math.floor(n))) return 0;
     const nt = this.lastOnly ? B * O : n * B * O;
-    if (!this.valid(x, x.length) || (t !== null && (t.length !== nt || !this.valid(t, nt)))) return 0;
+    if (!this.step.fits(x, x.length) || (t !== null && (t.length !== nt || !this.step.fits(t, nt)))) return 0;
     const m = this.arena;
     const nU = I + H;
     for (let r = 0; r < n * B; r++) {
@@ -312,12 +284,6 @@ export class RecurrentNetwork {
       for (let i = 0; i < nt; i++) m[ot + i] = t[i];
     }
     return n;
-  }
-
-  private valid(v: ArrayLike<number>, n: number): boolean {
-    const max = this.maxAbsInput;
-    for (let i = 0; i < n; i++) if (!(Math.abs(v[i]) <= max)) return false;
-    return true;
   }
 
   private forwardStaged(n: number): void {
@@ -409,30 +375,6 @@ export class RecurrentNetwork {
     const L = this.L;
     const from = L.ah + (n - 1) * this.batchSize * this.hiddenUnits;
     this.arena.copyWithin(L.h0, from, from + this.batchSize * this.hiddenUnits);
-  }
-
-  private applyOptimizer(): void {
-    const o = this.spec.dense.optimizer;
-    const { params, grads, paramCount, state } = this.L;
-    const k = this.k;
-    const h = this.statsIndex + STAT_OPT;
-    this.steps++;
-    if (o.type === "sgd") {
-      const v = o.momentum > 0 ? state[0] : grads;
-      if (this.slotKernels) k.sgdStepAt!(params, grads, v, paramCount, h);
-      else k.sgdStep(params, grads, v, paramCount, o.learningRate, o.momentum, o.nesterov ? 1 : 0);
-    } else {
-      const t = this.steps;
-      const bc1 = 1 - Math.pow(o.beta1, t);
-      const bc2 = 1 - Math.pow(o.beta2, t);
-      if (this.slotKernels) {
-        this.stats[STAT_OPT + 4] = bc1;
-        this.stats[STAT_OPT + 5] = bc2;
-        k.adamStepAt!(params, grads, state[0], state[1], paramCount, h);
-      } else {
-        k.adamStep(params, grads, state[0], state[1], paramCount, o.learningRate, o.beta1, o.beta2, o.epsilon, bc1, bc2);
-      }
-    }
   }
 }
 
