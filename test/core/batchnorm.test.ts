@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Activation, type LossKind, type NetworkSpec, loadModel, saveModel } from "../../src/core/index.ts";
 import { BN_EPS } from "../../src/core/batchnorm.ts";
-import { createNetwork, KERNELS, randomArray, targetsFor } from "./support.ts";
+import { createNetwork, KERNELS, numericGradient, randomArray, targetsFor, worstRelativeError } from "./support.ts";
 
 function bnSpec(hidden: Activation, out: Activation, loss: LossKind, batch: number, kernels: string, outBn = false): NetworkSpec {
   return {
@@ -34,19 +34,7 @@ function worstError(spec: NetworkSpec): number {
   const t = targetsFor(spec, spec.batchSize!, 1);
   net.gradient(x, t);
   const analytic = Array.from(net.grads);
-  let worst = 0;
-  const h = 1e-5;
-  for (let i = 0; i < net.params.length; i++) {
-    const p = net.params[i];
-    net.params[i] = p + h;
-    const up = net.loss(x, t);
-    net.params[i] = p - h;
-    const down = net.loss(x, t);
-    net.params[i] = p;
-    const n = (up - down) / (2 * h);
-    worst = Math.max(worst, Math.abs(analytic[i] - n) / Math.max(Math.abs(analytic[i]), Math.abs(n), 1e-4));
-  }
-  return worst;
+  return worstRelativeError(analytic, numericGradient(net, x, t, 1e-5));
 }
 
 describe.each(KERNELS)("batch norm (%s kernels)", (kernels) => {

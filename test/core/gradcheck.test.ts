@@ -9,7 +9,7 @@
 //      (observed ≤ 1e-4 for smooth activations, 1.1e-3 where a relu kink lies within h).
 import { describe, expect, it } from "vitest";
 import type { Activation, LossKind, NetworkSpec } from "../../src/core/index.ts";
-import { createNetwork, KERNELS, randomArray, targetsFor } from "./support.ts";
+import { createNetwork, KERNELS, numericGradient, randomArray, targetsFor, worstRelativeError } from "./support.ts";
 
 interface Case {
   name: string;
@@ -54,17 +54,7 @@ function gradients(spec: NetworkSpec, h: number): { analytic: number[]; numeric:
   const loss = net.gradient(x, t);
   expect(Number.isFinite(loss)).toBe(true);
   const analytic = Array.from(net.grads);
-  const numeric: number[] = [];
-  for (let i = 0; i < net.params.length; i++) {
-    const p = net.params[i];
-    net.params[i] = p + h;
-    const up = net.loss(x, t);
-    net.params[i] = p - h;
-    const down = net.loss(x, t);
-    net.params[i] = p;
-    numeric.push((up - down) / (2 * h));
-  }
-  return { analytic, numeric };
+  return { analytic, numeric: numericGradient(net, x, t, h) };
 }
 
 describe.each(KERNELS)("gradient check (%s kernels)", (kernels) => {
@@ -73,13 +63,7 @@ describe.each(KERNELS)("gradient check (%s kernels)", (kernels) => {
       for (const decay of [0, 0.05]) {
         it(`f64 ${c.name}, batch ${batch}, weight decay ${decay}`, () => {
           const { analytic, numeric } = gradients(specOf(c, batch, decay, "f64", kernels), 1e-5);
-          let worst = 0;
-          analytic.forEach((a, i) => {
-            const n = numeric[i];
-            const scale = Math.max(Math.abs(a), Math.abs(n), 1e-4);
-            worst = Math.max(worst, Math.abs(a - n) / scale);
-          });
-          expect(worst).toBeLessThan(1e-6);
+          expect(worstRelativeError(analytic, numeric)).toBeLessThan(1e-6);
         });
       }
       it(`f32 ${c.name}, batch ${batch}`, () => {

@@ -1,6 +1,6 @@
 // Shared helpers of the core tests.
 import "../../src/core/kernels/wasm/register.ts";
-import { createNetwork, kernelProviderNames, type NetworkSpec } from "../../src/core/index.ts";
+import { createNetwork, kernelProviderNames, type NetworkSpec, type Real } from "../../src/core/index.ts";
 import { Rng } from "../../src/core/rng.ts";
 
 /** Every kernel implementation registered and usable on this host ("ts" first); tests run on each. */
@@ -31,6 +31,42 @@ export function targetsFor(spec: NetworkSpec, batch: number, seed: number): numb
   const units = spec.layers[spec.layers.length - 1].units;
   if (spec.loss === "softmax-ce") return oneHot(batch, units, seed);
   return randomArray(batch * units, seed, 0.05, 0.95);
+}
+
+/**
+ * Central differences of net.loss(x, t) for each parameter in turn: (loss(p+h) − loss(p−h)) / 2h,
+ * the parameter restored after each. Works for any network with params and a loss that changes
+ * nothing (dense and recurrent).
+ */
+export function numericGradient(
+  net: { params: Real; loss(x: ArrayLike<number>, t: ArrayLike<number>): number },
+  x: ArrayLike<number>,
+  t: ArrayLike<number>,
+  h: number,
+): number[] {
+  const numeric: number[] = [];
+  for (let i = 0; i < net.params.length; i++) {
+    const p = net.params[i];
+    net.params[i] = p + h;
+    const up = net.loss(x, t);
+    net.params[i] = p - h;
+    const down = net.loss(x, t);
+    net.params[i] = p;
+    numeric.push((up - down) / (2 * h));
+  }
+  return numeric;
+}
+
+/** Largest per-element relative error |a−n| / max(|a|, |n|, 1e-4) (entries below 1e-4 are held to
+ *  an absolute error instead). */
+export function worstRelativeError(analytic: ArrayLike<number>, numeric: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < analytic.length; i++) {
+    const a = analytic[i];
+    const n = numeric[i];
+    worst = Math.max(worst, Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-4));
+  }
+  return worst;
 }
 
 export { createNetwork };
