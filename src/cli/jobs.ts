@@ -1,16 +1,21 @@
 // `edgeprop jobs list [--json] [--limit N]`, `jobs show ID [--json]`,
 // `jobs export --format csv|jsonl [--out FILE] [--since DATE]`,
-// `jobs annotate ID [--repair-order R] [--vehicle V] [--wheel FL|FR|RL|RR] [--technician T]`.
+// `jobs annotate ID [--repair-order R] [--vehicle V] [--wheel FL|FR|RL|RR] [--technician T]`,
+// `jobs capture ID [--captures DIR]` (the folder of the job's raw capture, for `replay --dir`),
+// `jobs pin ID [--unpin]` (a pinned capture is never deleted to keep the quota).
 // All take `--db FILE` (default: the controller's log) and `--fresh-log`.
 import { createWriteStream } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { getJob, iterateJobs, jobFeatures, listJobs, StoreError, StoreErrorCodes, type JobLog, type StoredJob } from "../store/index.ts";
+import { getJob, iterateJobs, jobCaptures, pinCapture, jobFeatures, listJobs, StoreError, StoreErrorCodes, type JobLog, type StoredJob } from "../store/index.ts";
 import { dbOptions, failure, openLog, type Output } from "./store-open.ts";
 
 const USAGE = `usage: edgeprop jobs list [--json] [--limit N] [--db FILE]
        edgeprop jobs show ID [--json] [--db FILE]
        edgeprop jobs export --format csv|jsonl [--out FILE] [--since YYYY-MM-DD] [--db FILE]
        edgeprop jobs annotate ID [--repair-order R] [--vehicle V] [--wheel FL|FR|RL|RR] [--technician T] [--db FILE]
+       edgeprop jobs capture ID [--captures DIR] [--db FILE]   (default DIR: captures beside the log)
+       edgeprop jobs pin ID [--unpin] [--db FILE]
 `;
 
 const fmt = (v: number | null | undefined, digits = 1): string => (v == null ? "-" : v.toFixed(digits));
@@ -109,11 +114,12 @@ export async function runJobs(argv: string[], out: Output = process.stdout, err:
       options: {
         ...dbOptions, json: { type: "boolean", default: false }, limit: { type: "string" }, format: { type: "string" }, out: { type: "string" }, since: { type: "string" },
         "repair-order": { type: "string" }, vehicle: { type: "string" }, wheel: { type: "string" }, technician: { type: "string" },
+        captures: { type: "string" }, unpin: { type: "boolean", default: false },
       },
     });
     const [sub, id, ...extra] = positionals;
-    const needsId = sub === "show" || sub === "annotate";
-    if (!["list", "show", "export", "annotate"].includes(sub ?? "") || (needsId && !id) || (!needsId && id) || extra.length) {
+    const needsId = sub === "show" || sub === "annotate" || sub === "capture" || sub === "pin";
+    if (!["list", "show", "export", "annotate", "capture", "pin"].includes(sub ?? "") || (needsId && !id) || (!needsId && id) || extra.length) {
       err.write(USAGE);
       return 2;
     }
@@ -138,6 +144,21 @@ export async function runJobs(argv: string[], out: Output = process.stdout, err:
     } else if (sub === "export") {
       const n = await exportJobs(log, values.format!, values.out, since, out);
       if (values.out) err.write(`exported ${n} jobs to ${values.out}\n`);
+    } else if (sub === "capture" || sub === "pin") {
+      requireJob(log, id!);
+      const files = jobCaptures(log.db, id!);
+      if (files.length === 0) {
+        err.write(`edgeprop jobs ${sub}: job ${id} has no raw capture (plugin job-captures off, deleted for the quota, or stopped by a full disk)\n`);
+        return 1;
+      }
+      if (sub === "pin") {
+        pinCapture(log.db, id!, !values.unpin);
+        out.write(`job ${id}: capture ${values.unpin ? "unpinned (may be deleted for the quota)" : "pinned (kept under any quota)"}\n`);
+      } else {
+        const dir = values.captures ? resolve(values.captures) : join(dirname(log.file), "captures");
+        out.write(`${join(dir, files[0].path, "..")}\n`);
+        for (const f of files) err.write(`  ${f.board}.bin  ${f.bytes} bytes  ${f.state}${f.pinned ? "  pinned" : ""}\n`);
+      }
     } else {
       const meta = { repairOrder: values["repair-order"], vehicle: values.vehicle, wheel: values.wheel?.toUpperCase(), technician: values.technician };
       if (Object.values(meta).every((v) => v === undefined)) {

@@ -42,6 +42,19 @@ interface Open {
   bytes: number;
 }
 
+/** A job's capture files as the log records them (paths relative to the captures folder). */
+export function jobCaptures(db: Database.Database, jobId: string): Array<{ board: Board; path: string; bytes: number; pinned: boolean; state: string }> {
+  const rows = db.prepare(`SELECT board, path, bytes, pinned, state FROM captures WHERE job_id = ? ORDER BY board`).all(jobId) as Array<{
+    board: Board; path: string; bytes: number; pinned: number; state: string;
+  }>;
+  return rows.map((r) => ({ ...r, pinned: r.pinned === 1 }));
+}
+
+/** Pins (never evicted) or unpins a job's capture; the number of files changed. Safe while a controller runs. */
+export function pinCapture(db: Database.Database, jobId: string, pinned = true): number {
+  return db.prepare(`UPDATE captures SET pinned = ? WHERE job_id = ?`).run(pinned ? 1 : 0, jobId).changes;
+}
+
 export class CaptureStore {
   state: CaptureState = "on";
   private used: number;
@@ -128,7 +141,7 @@ export class CaptureStore {
 
   /** Pinned captures are never evicted. */
   pin(jobId: string, pinned = true): number {
-    return this.db.prepare(`UPDATE captures SET pinned = ? WHERE job_id = ?`).run(pinned ? 1 : 0, jobId).changes;
+    return pinCapture(this.db, jobId, pinned);
   }
 
   list(): Array<{ jobId: string; board: Board; path: string; bytes: number; pinned: boolean; state: string; created: number }> {

@@ -5,7 +5,7 @@ export { jobRecordChannel } from "./job-record.ts";
 export { countJobs, getJob, getJobByOrdinal, iterateJobs, iterateTrainingJobs, jobFeatures, listJobs, type ListOptions, type StoredRevolution, type TrainingJob } from "./job-queries.ts";
 export { currentLabels, LABEL_SOURCES, WHEELS, type JobStatus, type Label, type LabelSource, type StoredJob } from "./rows.ts";
 export { ModelRegistry, type ModelEvent, type ModelInfo, type NewModel } from "./models.ts";
-export { CaptureStore, type Board, type CaptureFs, type CaptureOptions, type CaptureState } from "./captures.ts";
+export { CaptureStore, jobCaptures, pinCapture, type Board, type CaptureFs, type CaptureOptions, type CaptureState } from "./captures.ts";
 export { backupDatabase, checkLogFile, restoreDatabase, type BackupOptions, type CheckedFile, type RestoreResult } from "./backup.ts";
 export { openDatabase, moveAside, type OpenDatabaseOptions } from "./database.ts";
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from "./schema.ts";

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
 import { createJobCapturesPlugin } from "../../plugins/job-captures/index.ts";
 import { CaptureStore, JobLog, type CaptureFs } from "../../src/store/index.ts";
+import { runJobs } from "../../src/cli/jobs.ts";
 import { essence, replay } from "./support/job-captures.ts";
 
 const dirs: string[] = [];
@@ -66,6 +67,42 @@ describe("job-captures plugin", () => {
     expect(fs.existsSync(join(dir, "log", "captures", run.records[0].id.replace(/[^A-Za-z0-9._-]/g, "_"), "vib.bin"))).toBe(false);
     expect(run.metric("job-captures.evicted")).toBeGreaterThanOrEqual(2); // job 1's vib.bin and run.bin
     expect(left.reduce((n, c) => n + c.bytes, 0)).toBeLessThanOrEqual(Math.floor(quotaMb * 1024 * 1024));
+  }, 15_000);
+
+  it("never deletes a capture pinned with `edgeprop jobs pin`; `jobs capture` prints its folder", async () => {
+    const dir = tempDir();
+    writeCaptures(new Simulator({ scenario: "good", jobs: 2, seed: 34, keepRevolutions: false }), join(dir, "a"));
+    writeCaptures(new Simulator({ scenario: "good", jobs: 2, seed: 35, keepRevolutions: false }), join(dir, "b"));
+    const file = join(dir, "log", "job-log.sqlite");
+    const first = await replay(join(dir, "a"), { file, captures: {} });
+    expect(first.records).toHaveLength(2);
+    const [pinned, unpinned] = first.records.map((r) => r.id);
+    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = "";
+      let err = "";
+      const code = await runJobs([...args, "--db", file], { write: (s: string) => ((out += s), true) }, { write: (s: string) => ((err += s), true) });
+      return { code, out, err };
+    };
+    expect((await cli("pin", pinned)).out).toMatch(/pinned/);
+    const shown = await cli("capture", pinned);
+    expect(shown.code).toBe(0);
+    expect(fs.existsSync(join(shown.out.trim(), "vib.bin")) && fs.existsSync(join(shown.out.trim(), "run.bin"))).toBe(true);
+    expect((await cli("capture", "no-such-job")).code).not.toBe(0);
+
+    // A quota that holds little more than the first run's two captures: the second run must delete
+    // the unpinned one, and keep the pinned one although it is older.
+    const log = JobLog.open(file);
+    const used = new CaptureStore(log.db, { dir: join(dir, "log", "captures"), quotaBytes: 1 << 30 }).usedBytes();
+    log.close();
+    const second = await replay(join(dir, "b"), { file, captures: { quotaMb: (used * 1.2) / (1024 * 1024) } });
+    expect(second.records).toHaveLength(2);
+    expect(second.metric("job-captures.evicted")).toBeGreaterThanOrEqual(2);
+    const after = JobLog.open(file);
+    const kept = new Set(new CaptureStore(after.db, { dir: join(dir, "log", "captures"), quotaBytes: 1 << 30 }).list().map((c) => c.jobId));
+    after.close();
+    expect(kept.has(pinned)).toBe(true);
+    expect(kept.has(unpinned)).toBe(false);
+    expect((await cli("capture", unpinned)).code).toBe(1);
   }, 15_000);
 
   it("stops capture on a full disk (ENOSPC), says so, and the jobs go on being logged", async () => {
