@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
-import { definePlugin, Host, loadConfigFile, z } from "../../src/runtime/index.ts";
-import { jobRecordChannel, type JobRecord } from "../../src/store/job-record.ts";
+import { loadConfigFile } from "../../src/runtime/index.ts";
+import type { JobRecord } from "../../src/store/job-record.ts";
 import { shippedConfig } from "../../src/cli/pipeline.ts";
+import { runReplay } from "../controller/support/replay-records.ts";
 import { samplesFromCaptures } from "../../src/cli/eval-dataset.ts";
 import { JudderLearner } from "../../src/learn/learners.ts";
 import { AlarmDetector } from "../../src/learn/alarms.ts";
@@ -27,27 +28,12 @@ const truthOf = (dir: string) => readFileSync(join(dir, "truth.jsonl"), "utf8").
 
 /** Replays captures through config/replay-learning.yaml with plugin config patches; returns the records. */
 async function replayLearning(dir: string, patch: Record<string, Record<string, unknown>>): Promise<JobRecord[]> {
-  const records: JobRecord[] = [];
-  const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-    const r = ctx.channels.reader(jobRecordChannel, () => {
-      for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-    });
-    return {};
-  });
   const config = await loadConfigFile(shippedConfig("replay-learning.yaml"));
   const f = files(dir);
   config.plugins["replay-source"].config = { vib: f.vib, run: f.run };
   config.plugins["job-records"].config = { labels: f.labels };
   for (const [name, p] of Object.entries(patch)) config.plugins[name].config = { ...((config.plugins[name].config as object) ?? {}), ...p };
-  config.plugins.console.enabled = false;
-  config.plugins["jsonl-log"].enabled = false;
-  const { ["replay-source"]: source, ...rest } = config.plugins;
-  config.plugins = { ...rest, collector: { module: "test:collector", enabled: true }, "replay-source": source };
-  const host = await Host.load(config, { preloaded: { "test:collector": collector } });
-  await host.start();
-  while ((host.metrics.value("replay-source.done") ?? 0) === 0) await new Promise((r) => setTimeout(r, 2));
-  await host.idle();
-  await host.stop();
+  const { records } = await runReplay(config);
   return records.sort((a, b) => a.ordinal - b.ordinal);
 }
 

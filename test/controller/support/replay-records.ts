@@ -1,6 +1,7 @@
-// Runs the controller's replay pipeline (config/replay.yaml) in this process on a pair of captures
-// and collects the job records a collector plugin reads from jobs.records, plus the host's metrics.
-import { definePlugin, Host, loadConfigFile, z, type MetricSnapshot } from "../../../src/runtime/index.ts";
+// Runs the controller's replay pipeline (config/replay.yaml, or any loaded replay config) in this
+// process on a pair of captures and collects the job records a collector plugin reads from
+// jobs.records, plus the host's metrics.
+import { definePlugin, Host, loadConfigFile, z, type InstallationConfig, type MetricSnapshot } from "../../../src/runtime/index.ts";
 import { jobRecordChannel, type JobLogEntry, type JobRecord } from "../../../src/store/job-record.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 
@@ -12,6 +13,19 @@ export interface ReplayResult {
 }
 
 export async function replayRecords(opts: { dir: string; labels?: string; readBytes?: number }): Promise<ReplayResult> {
+  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  const src = config.plugins["replay-source"];
+  src.config = { vib: `${opts.dir}/vib.bin`, run: `${opts.dir}/run.bin`, ...(opts.readBytes ? { readBytes: opts.readBytes } : {}) };
+  if (opts.labels) config.plugins["job-records"].config = { labels: opts.labels };
+  return runReplay(config);
+}
+
+/**
+ * Runs a replay config (its replay-source already pointed at captures) with console and jsonl-log
+ * off and a collector plugin before replay-source, until the source is done and the host idle;
+ * then stops the host. Records and log entries in the order the collector read them.
+ */
+export async function runReplay(config: InstallationConfig): Promise<ReplayResult> {
   const records: JobRecord[] = [];
   const entries: JobLogEntry[] = [];
   const collector = definePlugin(
@@ -26,10 +40,6 @@ export async function replayRecords(opts: { dir: string; labels?: string; readBy
       return {};
     },
   );
-  const config = await loadConfigFile(shippedConfig("replay.yaml"));
-  const src = config.plugins["replay-source"];
-  src.config = { vib: `${opts.dir}/vib.bin`, run: `${opts.dir}/run.bin`, ...(opts.readBytes ? { readBytes: opts.readBytes } : {}) };
-  if (opts.labels) config.plugins["job-records"].config = { labels: opts.labels };
   config.plugins.console.enabled = false;
   config.plugins["jsonl-log"].enabled = false;
   const { ["replay-source"]: source, ...rest } = config.plugins;
