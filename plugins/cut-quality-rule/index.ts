@@ -3,6 +3,7 @@
 // last pass that start with the tool ≥ probeMm + marginMm from the edge (the probe then reads the
 // cut face); raUm = null (no honest rule without calibration). Decided at the end of each cut pass,
 // sent once per job at its end.
+import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z } from "../../src/runtime/index.ts";
 import { LatheState } from "../../src/protocol/index.ts";
 import { cutQualityEstimates, featureRevs, StreamKind } from "../../src/controller/channels.ts";
@@ -25,15 +26,10 @@ export default definePlugin(
     description: "residual runout estimate from the last cut revolutions (stated rule)",
   },
   (ctx, config) => {
-    const out = ctx.channels.writer(cutQualityEstimates);
+    const send = inOrderSender(ctx.channels.writer(cutQualityEstimates));
     const last = new Float64Array(config.lastRevs);
     const scratch = new Float64Array(config.lastRevs);
     const s = new Float64Array(4); // [ordinal, revolutions in `last` (total), pass, decided (NaN: none)]
-    const backlog: Parameters<typeof out.push>[0][] = [];
-    const flush = (): void => {
-      while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
-      if (backlog.length > 0) void out.whenWritable().then(flush);
-    };
     const minTool = config.probeMm + config.marginMm;
     const r = ctx.channels.reader(featureRevs, () => {
       for (let i = r.next(); i >= 0; i = r.next()) {
@@ -57,8 +53,7 @@ export default definePlugin(
           s[3] = m === null ? -1 : m;
         } else if (kind === StreamKind.END && c.ordinal[i] === s[0]) {
           const v = s[3] >= 0 ? Math.round(s[3] * 1000) / 1000 : null;
-          backlog.push({ ordinal: s[0], lroPostUm: v, raUm: null, source: "rule", modelVersion: null });
-          flush();
+          send({ ordinal: s[0], lroPostUm: v, raUm: null, source: "rule", modelVersion: null });
         }
       }
     });

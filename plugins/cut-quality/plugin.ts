@@ -12,6 +12,7 @@
 // - Labels: residual runout from each complete job's record (the check pass's lroPostUm: every job
 //   labels itself); Ra from the record's labels or, in the job-log variant, from labels given later.
 // - With `modelDir`, both model files are saved after every update.
+import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z, type ObjectChannelSpec } from "../../src/runtime/index.ts";
 import { cutQualityEstimates, featureRevs, StreamKind, type CutQualityEstimate } from "../../src/controller/channels.ts";
 import { jobRecordChannel } from "../../src/store/job-record.ts";
@@ -69,13 +70,8 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
       learner.ra.onRollback = onRollback;
       const acc = new JobInputs();
       const pending = new PendingJobs();
-      const out = ctx.channels.writer(cutQualityEstimates);
+      const send = inOrderSender(ctx.channels.writer(cutQualityEstimates));
       let decided: CutQualityEstimate | null = null;
-      const backlog: CutQualityEstimate[] = [];
-      const flush = (): void => {
-        while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
-        if (backlog.length > 0) void out.whenWritable().then(flush);
-      };
       const save = (): void => {
         saveIn(config.modelDir, learner.residual);
         saveIn(config.modelDir, learner.ra);
@@ -104,9 +100,9 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
           } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
             const x = pending.find(acc.ordinal);
             if (decided && x) learner.observe(x);
-            backlog.push(decided ?? { ordinal: acc.ordinal, lroPostUm: null, raUm: null, source: "rule", modelVersion: null });
+            const estimate = decided ?? { ordinal: acc.ordinal, lroPostUm: null, raUm: null, source: "rule", modelVersion: null };
             decided = null;
-            flush();
+            send(estimate);
           }
         }
       });

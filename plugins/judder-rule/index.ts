@@ -2,6 +2,7 @@
 // p = logistic((LRO before the cut − limitUm) / scaleUm), flag = p ≥ threshold. Decided at the end
 // of each cut pass (the last one counts) from the job's compensated measure revolutions, before the
 // check pass and before any label; sent once per job at its end (p null if no cut pass ended).
+import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z } from "../../src/runtime/index.ts";
 import { LatheState } from "../../src/protocol/index.ts";
 import { featureRevs, judderEstimates, StreamKind } from "../../src/controller/channels.ts";
@@ -27,15 +28,10 @@ export default definePlugin(
     description: "judder flag from LRO before the cut (stated rule)",
   },
   (ctx, config) => {
-    const out = ctx.channels.writer(judderEstimates);
+    const send = inOrderSender(ctx.channels.writer(judderEstimates));
     const lro = new Float64Array(8192);
     const scratch = new Float64Array(8192);
     const s = new Float64Array(3); // [ordinal, n, decided p (−1: not decided, or no LRO before the cut)]
-    const backlog: Parameters<typeof out.push>[0][] = [];
-    const flush = (): void => {
-      while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
-      if (backlog.length > 0) void out.whenWritable().then(flush);
-    };
     const r = ctx.channels.reader(featureRevs, () => {
       for (let i = r.next(); i >= 0; i = r.next()) {
         const kind = c.kind[i];
@@ -51,8 +47,7 @@ export default definePlugin(
           s[2] = p === null ? -1 : p;
         } else if (kind === StreamKind.END && c.ordinal[i] === s[0]) {
           const p = s[2] >= 0 ? s[2] : null;
-          backlog.push({ ordinal: s[0], p, flag: p === null ? null : p >= config.threshold, source: "rule", modelVersion: null });
-          flush();
+          send({ ordinal: s[0], p, flag: p === null ? null : p >= config.threshold, source: "rule", modelVersion: null });
         }
       }
     });

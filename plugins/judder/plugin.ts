@@ -12,6 +12,7 @@
 //   jobs are kept for that.
 // - Every update is a new version; a rollback (src/learn/online-model.ts) is logged as a warning
 //   and counted (`rollbacks`). With `modelDir`, the model file is saved after every update.
+import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z, type ObjectChannelSpec, type PluginContext } from "../../src/runtime/index.ts";
 import { featureRevs, judderEstimates, StreamKind, type JudderEstimate } from "../../src/controller/channels.ts";
 import { jobRecordChannel } from "../../src/store/job-record.ts";
@@ -55,13 +56,8 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
       };
       const acc = new JobInputs();
       const pending = new PendingJobs();
-      const out = ctx.channels.writer(judderEstimates);
+      const send = inOrderSender(ctx.channels.writer(judderEstimates));
       let decided: JudderEstimate | null = null;
-      const backlog: JudderEstimate[] = [];
-      const flush = (): void => {
-        while (backlog.length > 0 && out.push(backlog[0])) backlog.shift();
-        if (backlog.length > 0) void out.whenWritable().then(flush);
-      };
       const learn = (x: Float64Array, labels: JobLabels | null, lroPre: number | null): void => {
         if (!learner.learn(x, labels, lroPre)) return;
         m.labels.inc();
@@ -84,9 +80,9 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
           } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
             const x = pending.find(acc.ordinal);
             if (decided && x) learner.observe(x);
-            backlog.push(decided ?? { ordinal: acc.ordinal, p: null, flag: null, source: "rule", modelVersion: null });
+            const estimate = decided ?? { ordinal: acc.ordinal, p: null, flag: null, source: "rule", modelVersion: null };
             decided = null;
-            flush();
+            send(estimate);
           }
         }
       });
