@@ -15,7 +15,7 @@
 //            has z ≥ zLimit AND is ≥ mountRatio (default 3) × its normal.
 // No alarm until `minJobs` (default 10) jobs have been learned (the normal is unknown before).
 // Allocation-free per job apart from the alarm objects (the statistics sort a preallocated scratch).
-import { INPUT_INDEX } from "./job-inputs.ts";
+import { INPUT_INDEX, sortPrefix } from "./job-inputs.ts";
 
 export interface AlarmOptions {
   minJobs?: number;
@@ -116,18 +116,5 @@ export class AlarmDetector {
       this.level[k] = level;
       this.spread[k] = Math.max(1.4826 * s[Math.floor(0.5 * (m - 1))], MIN_SPREAD);
     }
-  }
-}
-
-/** Insertion sort of a[0..n) (n ≤ window, once a job). */
-function sortPrefix(a: Float64Array, n: number): void {
-  for (let i = 1; i < n; i++) {
-    const x = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > x) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = x;
   }
 }

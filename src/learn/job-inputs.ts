@@ -189,7 +189,14 @@ export class JobInputs {
 
 /** Median of a[0..n) (reorders a). */
 export function median(a: Float64Array, n: number): number {
-  // Insertion sort: n is a phase's revolution count (tens to hundreds) and this runs once a job.
+  sortPrefix(a, n);
+  const m = n >> 1;
+  return n % 2 === 1 ? a[m] : 0.5 * (a[m - 1] + a[m]);
+}
+
+/** Sorts a[0..n) ascending in place. Insertion sort: n is at most a phase's revolution count or a
+ *  window (tens to hundreds) and callers run once a job; allocates nothing. */
+export function sortPrefix(a: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     const x = a[i];
     let j = i - 1;
@@ -199,6 +206,4 @@ export function median(a: Float64Array, n: number): number {
     }
     a[j + 1] = x;
   }
-  const m = n >> 1;
-  return n % 2 === 1 ? a[m] : 0.5 * (a[m - 1] + a[m]);
 }
