@@ -3,8 +3,8 @@
 // PING / STREAM / SET_RATE like the datasheet says, sends SAMPLES and STATUS when the test ticks
 // it, and can be unplugged, replugged, silenced or rebooted.
 import { SerialPortMock } from "serialport";
-import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
 import type { MockPortBinding } from "@serialport/binding-mock" with { "resolution-mode": "require" };
+import { deviceBinding } from "../../support/device-binding.ts";
 import { decodeFrame, encodeFrame, type Frame } from "../../../src/protocol/index.ts";
 
 export interface ScriptedBoardOptions {
@@ -166,29 +166,4 @@ export class ScriptedBoard {
  * The mock binding with scripted boards behind it: opening a board's path attaches the board to the
  * opened mock port and routes the controller's writes to it.
  */
-export function scriptedBinding(boards: ScriptedBoard[]): BindingInterface {
-  const mock = SerialPortMock.binding;
-  const byPath = new Map(boards.map((b) => [b.path, b]));
-  return {
-    list: () => mock.list(),
-    async open(options) {
-      const board = byPath.get(options.path);
-      if (board?.unplugged) throw new Error(`Error: No such file or directory, cannot open ${options.path}`);
-      const port = await mock.open(options);
-      if (board) {
-        const write = port.write.bind(port);
-        port.write = async (buffer: Buffer) => {
-          await write(buffer);
-          board.receive(buffer);
-        };
-        const read = port.read.bind(port);
-        port.read = async (buffer: Buffer, offset: number, length: number) => {
-          if (board.unplugged) throw new Error("device unplugged");
-          return read(buffer, offset, length);
-        };
-        board.attach(port, options.baudRate);
-      }
-      return port;
-    },
-  };
-}
+export { deviceBinding as scriptedBinding };

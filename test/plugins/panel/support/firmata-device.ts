@@ -3,8 +3,8 @@
 // analog-mapping queries, applies digital/analog writes to its pins, hands I2C writes to an HD44780
 // behind a PCF8574, reports button inputs, and can be unplugged and plugged back in.
 import { SerialPortMock } from "serialport";
-import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
 import type { MockPortBinding } from "@serialport/binding-mock" with { "resolution-mode": "require" };
+import { deviceBinding } from "../../../support/device-binding.ts";
 import { Hd44780 } from "../../../../plugins/panel/hd44780.ts";
 
 const PWM = [3, 5, 6, 9, 10, 11];
@@ -136,29 +136,4 @@ export class FirmataDevice {
 }
 
 /** The mock binding with Firmata devices behind it (writes routed to the device at the path). */
-export function firmataBinding(devices: FirmataDevice[]): BindingInterface {
-  const mock = SerialPortMock.binding;
-  const byPath = new Map(devices.map((d) => [d.path, d]));
-  return {
-    list: () => mock.list(),
-    async open(options) {
-      const device = byPath.get(options.path);
-      if (device?.unplugged) throw new Error(`Error: No such file or directory, cannot open ${options.path}`);
-      const port = await mock.open(options);
-      if (device) {
-        const write = port.write.bind(port);
-        port.write = async (buffer: Buffer) => {
-          await write(buffer);
-          device.receive(buffer);
-        };
-        const read = port.read.bind(port);
-        port.read = async (buffer: Buffer, offset: number, length: number) => {
-          if (device.unplugged) throw new Error("device unplugged");
-          return read(buffer, offset, length);
-        };
-        device.attach(port);
-      }
-      return port;
-    },
-  };
-}
+export { deviceBinding as firmataBinding };
