@@ -126,16 +126,10 @@ async function liveRun(mode: "full" | "boards" | "transport", seconds: number): 
     const set = new BoardSet({ pinned: { vib: paths.vib, run: paths.run } });
     set.start();
     await new Promise((r) => setTimeout(r, 3000));
-    const cpu0 = process.cpuUsage();
-    const w0 = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const cpu = process.cpuUsage(cpu0);
-    const wall = performance.now() - w0;
-    const rss = process.memoryUsage().rss / 1e6;
+    const use = await usageOver(seconds);
     await set.stop();
     child.kill("SIGTERM");
-    const pc = (us: number) => ((us / 1000 / wall) * 100);
-    return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss, lat: [] };
+    return { ...use, lat: [] };
   }
   const full = mode === "full";
   const live = await loadConfigFile(shippedConfig("sim.yaml"));
@@ -153,16 +147,22 @@ async function liveRun(mode: "full" | "boards" | "transport", seconds: number): 
   await liveHost.start();
   await new Promise((r) => setTimeout(r, 3000)); // boards found, first revolutions
   lat.length = 0;
+  const use = await usageOver(seconds);
+  await liveHost.stop();
+  child.kill("SIGTERM");
+  return { ...use, lat: lat.sort((a, b) => a - b) };
+}
+
+/** This process's CPU (% of one core: total, user, system) over the next `seconds`, and its RSS (MB) at the end. */
+async function usageOver(seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number }> {
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - w0;
   const rss = process.memoryUsage().rss / 1e6;
-  await liveHost.stop();
-  child.kill("SIGTERM");
   const pc = (us: number) => ((us / 1000 / wall) * 100);
-  return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss, lat: lat.sort((a, b) => a - b) };
+  return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss };
 }
 
 const transport = await liveRun("transport", LIVE_S);
