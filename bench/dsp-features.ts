@@ -17,6 +17,7 @@ import { VibFeatures } from "../src/dsp/vib-features.ts";
 import { DEFAULT_BANDS } from "../src/dsp/band-spectrum.ts";
 import { mulberry32, randomShape, sampleRevolution, type Revolution } from "../test/dsp/support/revolutions.ts";
 import { gaussian, LSB_G, vibRevolutions } from "../test/dsp/support/vib-signals.ts";
+import { timePasses } from "./measure.ts";
 
 const quick = process.argv.includes("--quick");
 const MIN_MS = quick ? 300 : 1500;
@@ -116,19 +117,9 @@ interface Rate {
 }
 
 function measure(pass: () => void): Rate {
-  for (let i = 0; i < 3; i++) pass();
-  let passes = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let ms = 0;
-  while (ms < MIN_MS) {
-    pass();
-    passes++;
-    ms = performance.now() - t0;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const revs = passes * REVS;
-  return { wall: revs / (ms / 1e3), cpu: revs / ((cpu.user + cpu.system) / 1e6) };
+  const t = timePasses(pass, 3, MIN_MS);
+  const revs = t.passes * REVS;
+  return { wall: revs / t.wallSeconds, cpu: revs / t.cpuSeconds };
 }
 
 const rows: Record<string, () => void> = {

@@ -44,3 +44,27 @@ export function measure(run: (n: number) => void, t: Timing): Measured {
   const sorted = [...samplesPerSec].sort((x, y) => x - y);
   return { samplesPerSec, median: sorted[sorted.length >> 1]! };
 }
+
+export interface PassTiming {
+  /** Timed passes (warm-up excluded). */
+  passes: number;
+  wallSeconds: number;
+  /** User + system CPU seconds of this process over the timed passes. */
+  cpuSeconds: number;
+}
+
+/** Runs pass() `warmups` times untimed, then until at least minMs of wall-clock time have passed. */
+export function timePasses(pass: () => void, warmups: number, minMs: number): PassTiming {
+  for (let i = 0; i < warmups; i++) pass();
+  let passes = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let ms = 0;
+  while (ms < minMs) {
+    pass();
+    passes++;
+    ms = performance.now() - t0;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { passes, wallSeconds: ms / 1e3, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}

@@ -8,6 +8,7 @@
 import { decodeFrame } from "../src/protocol/decode-frame.ts";
 import { StreamDecoder, TIME_MARK_US, type FrameSink } from "../src/protocol/stream-decoder.ts";
 import { runStream, vibStream } from "../test/protocol/support/board-stream.ts";
+import { timePasses } from "./measure.ts";
 
 const BOARD_SECONDS = 60;
 const MIN_MS = 1500;
@@ -32,19 +33,9 @@ interface Rate {
 
 /** Runs pass() until MIN_MS has elapsed (after a warm-up). */
 function measure(pass: () => void): Rate {
-  for (let i = 0; i < 5; i++) pass();
-  let passes = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let ms = 0;
-  while (ms < MIN_MS) {
-    pass();
-    passes++;
-    ms = performance.now() - t0;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const mb = (passes * bytesPerPass) / 1e6;
-  return { wall: mb / (ms / 1e3), cpu: mb / ((cpu.user + cpu.system) / 1e6) };
+  const t = timePasses(pass, 5, MIN_MS);
+  const mb = (t.passes * bytesPerPass) / 1e6;
+  return { wall: mb / t.wallSeconds, cpu: mb / t.cpuSeconds };
 }
 
 class Sink implements FrameSink {
