@@ -1,24 +1,9 @@
 import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.ts";
+import { edgeprop } from "./support/cli.ts";
 import { JobLog, getJob, lockPath } from "../../src/store/index.ts";
 import { entry, record, tempDb, tempDir } from "./support/records.ts";
-
-/** Runs `edgeprop ...args` in-process, capturing what it prints. */
-async function edgeprop(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 function seeded(): string {
   const db = tempDb("cli");

@@ -6,26 +6,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
-import { main } from "../../src/cli/main.ts";
+import { edgeprop } from "./support/cli.ts";
 import { loadInstallation } from "../../src/cli/pipeline.ts";
 import { JobLog, countJobs, getJob, jobFeatures, type JobRecord } from "../../src/store/index.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 afterEach(() => vi.restoreAllMocks());
-
-async function edgeprop(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe("edgeprop replay --db", () => {
   it("writes every replayed job into the log, equal to the printed record, with its features and label", async () => {
