@@ -42,3 +42,9 @@ export function deviceBinding(devices: MockDevice[]): BindingInterface {
     },
   };
 }
+
+/** The USB cable comes out under an open mock port: its pending read fails as a real one would. */
+export function failPendingRead(port: MockPortBinding | undefined): void {
+  const p = port as unknown as { pendingRead: ((err?: Error) => void) | null } | undefined;
+  p?.pendingRead?.(new Error("device reports readiness to read but returned no data (unplugged)"));
+}

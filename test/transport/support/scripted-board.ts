@@ -4,7 +4,7 @@
 // it, and can be unplugged, replugged, silenced or rebooted.
 import { SerialPortMock } from "serialport";
 import type { MockPortBinding } from "@serialport/binding-mock" with { "resolution-mode": "require" };
-import { deviceBinding } from "../../support/device-binding.ts";
+import { deviceBinding, failPendingRead } from "../../support/device-binding.ts";
 import { decodeFrame, encodeFrame, type Frame } from "../../../src/protocol/index.ts";
 
 export interface ScriptedBoardOptions {
@@ -125,8 +125,7 @@ export class ScriptedBoard {
   /** The USB cable comes out: the open port fails under the controller. */
   unplug(): void {
     this.unplugged = true;
-    const port = this.port as unknown as { pendingRead: ((err?: Error) => void) | null } | undefined;
-    port?.pendingRead?.(new Error("device reports readiness to read but returned no data (unplugged)"));
+    failPendingRead(this.port);
   }
 
   replug(): void {

@@ -4,7 +4,7 @@
 // behind a PCF8574, reports button inputs, and can be unplugged and plugged back in.
 import { SerialPortMock } from "serialport";
 import type { MockPortBinding } from "@serialport/binding-mock" with { "resolution-mode": "require" };
-import { deviceBinding } from "../../../support/device-binding.ts";
+import { deviceBinding, failPendingRead } from "../../../support/device-binding.ts";
 import { Hd44780 } from "../../../../plugins/panel/hd44780.ts";
 
 const PWM = [3, 5, 6, 9, 10, 11];
@@ -37,8 +37,7 @@ export class FirmataDevice {
   /** The USB cable comes out: the open port's pending read fails, and it cannot be opened. */
   unplug(): void {
     this.unplugged = true;
-    const port = this.port as unknown as { pendingRead: ((err?: Error) => void) | null } | undefined;
-    port?.pendingRead?.(new Error("device reports readiness to read but returned no data (unplugged)"));
+    failPendingRead(this.port);
   }
 
   replug(): void {
