@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
-import { definePlugin, Host, loadConfigFile, z } from "../../src/runtime/index.ts";
-import { jobRecordChannel, type JobRecord } from "../../src/store/job-record.ts";
+import { Host, loadConfigFile } from "../../src/runtime/index.ts";
 import { shippedConfig } from "../../src/cli/pipeline.ts";
 import { runLabel } from "../../src/cli/label.ts";
+import { recordCollector } from "../support/record-collector.ts";
 
 const root = mkdtempSync(join(tmpdir(), "edgeprop-live-labels-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -26,13 +26,7 @@ describe("learning from the job log's labels", () => {
     const dir = join(root, "cap");
     writeCaptures(new Simulator({ scenario: "mixed", jobs: 5, seed: 6 }), dir);
     const db = join(root, "log.sqlite");
-    const records: JobRecord[] = [];
-    const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-      const r = ctx.channels.reader(jobRecordChannel, () => {
-        for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-      });
-      return {};
-    });
+    const { plugin: collector, records } = recordCollector();
     const config = await loadConfigFile(shippedConfig("replay-learning.yaml"));
     config.plugins.judder.module = plugin("judder/with-job-log.ts");
     config.plugins["cut-quality"].module = plugin("cut-quality/with-job-log.ts");

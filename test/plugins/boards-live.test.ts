@@ -2,10 +2,10 @@
 // in the middle of a job ends that job `interrupted` with the reason, and the controller carries on.
 import { afterEach, describe, expect, it } from "vitest";
 import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
-import { definePlugin, Host, loadConfigFile, z, type RuntimeEvent } from "../../src/runtime/index.ts";
-import { jobRecordChannel, type JobRecord } from "../../src/store/job-record.ts";
+import { Host, loadConfigFile, type RuntimeEvent } from "../../src/runtime/index.ts";
 import { shippedConfig } from "../../src/cli/pipeline.ts";
 import { Reason } from "../../src/controller/job-tracker.ts";
+import { recordCollector } from "../support/record-collector.ts";
 
 let link: PtyLink | undefined;
 let host: Host | undefined;
@@ -19,16 +19,7 @@ afterEach(async () => {
 describe("boards plugin, live", () => {
   it("interrupts the running job when the VIB board is unplugged", async () => {
     link = await openPtyLink(new Simulator({ scenario: "good", jobs: 2, seed: 9 }), { speed: 4 });
-    const records: JobRecord[] = [];
-    const collector = definePlugin(
-      { name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] },
-      (ctx) => {
-        const r = ctx.channels.reader(jobRecordChannel, () => {
-          for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-        });
-        return {};
-      },
-    );
+    const { plugin: collector, records } = recordCollector();
     const config = await loadConfigFile(shippedConfig("sim.yaml"));
     config.host.logFile = undefined;
     config.host.logLevel = "silent";

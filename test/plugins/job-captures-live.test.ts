@@ -7,9 +7,10 @@ import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
 import { shippedConfig } from "../../src/cli/pipeline.ts";
-import { definePlugin, Host, loadConfigFile, z } from "../../src/runtime/index.ts";
-import { CaptureStore, JobLog, jobRecordChannel, type JobRecord } from "../../src/store/index.ts";
+import { Host, loadConfigFile } from "../../src/runtime/index.ts";
+import { CaptureStore, JobLog, type JobRecord } from "../../src/store/index.ts";
 import { essence, replay } from "./support/job-captures.ts";
+import { recordCollector } from "../support/record-collector.ts";
 
 let link: PtyLink | undefined;
 let host: Host | undefined;
@@ -28,13 +29,7 @@ describe("job-captures plugin, live boards", () => {
     dirs.push(dir);
     const file = join(dir, "job-log.sqlite");
     link = await openPtyLink(new Simulator({ scenario: "good", jobs: 1, seed: 12 }), { speed: 8 });
-    const records: JobRecord[] = [];
-    const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-      const r = ctx.channels.reader(jobRecordChannel, () => {
-        for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-      });
-      return {};
-    });
+    const { plugin: collector, records } = recordCollector();
     const config = await loadConfigFile(shippedConfig("sim.yaml"));
     config.host.logFile = undefined;
     config.host.logLevel = "silent";

@@ -17,9 +17,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
 import { judderModelOptions } from "../../src/learn/learners.ts";
 import { loadOnlineModel } from "../../src/learn/model-store.ts";
-import { definePlugin, Host, z } from "../../src/runtime/index.ts";
-import { JobLog, jobRecordChannel, listJobs, type JobRecord } from "../../src/store/index.ts";
+import { Host } from "../../src/runtime/index.ts";
+import { JobLog, listJobs, type JobRecord } from "../../src/store/index.ts";
 import { crashConfig } from "./support/replay-config.ts";
+import { recordCollector } from "../support/record-collector.ts";
 
 const child = fileURLToPath(new URL("./crash/pool-child.ts", import.meta.url));
 const dirs: string[] = [];
@@ -30,13 +31,7 @@ afterAll(() => {
 });
 
 async function reference(dir: string): Promise<JobRecord[]> {
-  const records: JobRecord[] = [];
-  const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-    const r = ctx.channels.reader(jobRecordChannel, () => {
-      for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-    });
-    return {};
-  });
+  const { plugin: collector, records } = recordCollector();
   const host = await Host.load(await crashConfig(dir, null, { idPrefix: "ref", collector: true }), { preloaded: { "test:collector": collector } });
   await host.start();
   while ((host.metrics.value("replay-source.done") ?? 0) === 0) await new Promise((r) => setTimeout(r, 2));

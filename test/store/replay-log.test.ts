@@ -7,8 +7,9 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
 import { shippedConfig } from "../../src/cli/pipeline.ts";
-import { definePlugin, Host, loadConfigFile, z } from "../../src/runtime/index.ts";
-import { JobLog, getJob, jobRecordChannel, type JobRecord } from "../../src/store/index.ts";
+import { Host, loadConfigFile } from "../../src/runtime/index.ts";
+import { JobLog, getJob } from "../../src/store/index.ts";
+import { recordCollector } from "../support/record-collector.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -19,13 +20,7 @@ describe("job log under the replay pipeline", () => {
     dirs.push(dir);
     writeCaptures(new Simulator({ scenario: "good", jobs: 3, seed: 21, keepRevolutions: false }), dir);
     const db = join(dir, "job-log.sqlite");
-    const records: JobRecord[] = [];
-    const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-      const r = ctx.channels.reader(jobRecordChannel, () => {
-        for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-      });
-      return {};
-    });
+    const { plugin: collector, records } = recordCollector();
     const config = await loadConfigFile(shippedConfig("replay.yaml"));
     config.host.dataDir = join(dir, "data");
     config.plugins["replay-source"].config = { vib: join(dir, "vib.bin"), run: join(dir, "run.bin") };

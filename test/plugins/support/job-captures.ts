@@ -4,8 +4,9 @@ import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { createJobCapturesPlugin } from "../../../plugins/job-captures/index.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
-import { definePlugin, Host, loadConfigFile, z, type PluginDefinition } from "../../../src/runtime/index.ts";
-import { jobRecordChannel, type JobRecord } from "../../../src/store/index.ts";
+import { Host, loadConfigFile, type PluginDefinition } from "../../../src/runtime/index.ts";
+import type { JobRecord } from "../../../src/store/index.ts";
+import { recordCollector } from "../../support/record-collector.ts";
 
 export interface Run {
   records: JobRecord[];
@@ -14,13 +15,7 @@ export interface Run {
 
 /** The replay pipeline on `capture` (vib.bin, run.bin); with `db`, job-log and job-captures added. */
 export async function replay(capture: string, db?: { file: string; captures: Record<string, unknown>; plugin?: PluginDefinition }): Promise<Run> {
-  const records: JobRecord[] = [];
-  const collector = definePlugin({ name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel] }, (ctx) => {
-    const r = ctx.channels.reader(jobRecordChannel, () => {
-      for (let e = r.shift(); e !== undefined; e = r.shift()) records.push(e.record);
-    });
-    return {};
-  });
+  const { plugin: collector, records } = recordCollector();
   const config = await loadConfigFile(shippedConfig("replay.yaml"));
   config.host.dataDir = join(capture, "data");
   config.host.logFile = undefined;
