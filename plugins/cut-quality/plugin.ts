@@ -12,12 +12,12 @@
 // - Labels: residual runout from each complete job's record (the check pass's lroPostUm: every job
 //   labels itself); Ra from the record's labels or, in the job-log variant, from labels given later.
 // - With `modelDir`, both model files are saved after every update.
+import { feedJobEstimates } from "../../src/learn/job-estimate-feed.ts";
 import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z, type ObjectChannelSpec } from "../../src/runtime/index.ts";
-import { cutQualityEstimates, featureRevs, StreamKind, type CutQualityEstimate } from "../../src/controller/channels.ts";
+import { cutQualityEstimates, featureRevs, type CutQualityEstimate } from "../../src/controller/channels.ts";
 import { jobRecordChannel } from "../../src/store/job-record.ts";
 import type { Label } from "../../src/store/index.ts";
-import { JobInputs } from "../../src/learn/job-inputs.ts";
 import { CutQualityLearner, raModelOptions, residualModelOptions } from "../../src/learn/learners.ts";
 import { AlarmDetector } from "../../src/learn/alarms.ts";
 import { loadIfPresent, saveIn } from "../../src/learn/model-store.ts";
@@ -68,46 +68,29 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
       };
       learner.residual.onRollback = onRollback;
       learner.ra.onRollback = onRollback;
-      const acc = new JobInputs();
       const pending = new PendingJobs();
-      const send = inOrderSender(ctx.channels.writer(cutQualityEstimates));
-      let decided: CutQualityEstimate | null = null;
       const save = (): void => {
         saveIn(config.modelDir, learner.residual);
         saveIn(config.modelDir, learner.ra);
       };
 
-      const fr = ctx.channels.reader(featureRevs, () => {
-        for (let i = fr.next(); i >= 0; i = fr.next()) {
-          for (let f = 0; f < cols.length; f++) row[f] = cols[f][i];
-          acc.add(row);
-          const kind = row[0];
-          if (kind === StreamKind.START) decided = null;
-          else if (kind === StreamKind.CUT_END && row[1] === acc.ordinal) {
-            const x = acc.finish();
-            pending.record(acc.ordinal, x);
-            const e = learner.estimate(x);
-            const found = config.alarms ? alarms.check(x) : [];
-            const atUs = row[2];
-            for (const a of found) {
-              (a.code === "chatter" ? m.chatter : m.mount).inc();
-              ctx.log.warn({ ordinal: acc.ordinal, code: a.code, score: a.score, ratio: a.ratio }, `job ${acc.ordinal}: ${a.message}`);
-            }
-            decided = {
-              ordinal: acc.ordinal, lroPostUm: round3(e.lroPostUm), raUm: round3(e.raUm), source: e.source, modelVersion: e.modelVersion,
-              alarms: found.map((a) => ({ code: a.code, atUs, message: a.message, score: round3(a.score) ?? 0, ratio: round3(a.ratio) ?? 0 })),
-            };
-          } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
-            const x = pending.find(acc.ordinal);
-            if (decided && x) learner.observe(x);
-            const estimate = decided ?? { ordinal: acc.ordinal, lroPostUm: null, raUm: null, source: "rule", modelVersion: null };
-            decided = null;
-            send(estimate);
+      feedJobEstimates<CutQualityEstimate>(ctx, pending, {
+        decide: (x, ordinal, atUs) => {
+          const e = learner.estimate(x);
+          const found = config.alarms ? alarms.check(x) : [];
+          for (const a of found) {
+            (a.code === "chatter" ? m.chatter : m.mount).inc();
+            ctx.log.warn({ ordinal, code: a.code, score: a.score, ratio: a.ratio }, `job ${ordinal}: ${a.message}`);
           }
-        }
+          return {
+            ordinal, lroPostUm: round3(e.lroPostUm), raUm: round3(e.raUm), source: e.source, modelVersion: e.modelVersion,
+            alarms: found.map((a) => ({ code: a.code, atUs, message: a.message, score: round3(a.score) ?? 0, ratio: round3(a.ratio) ?? 0 })),
+          };
+        },
+        observe: (x) => learner.observe(x),
+        undecided: (ordinal) => ({ ordinal, lroPostUm: null, raUm: null, source: "rule", modelVersion: null }),
+        send: inOrderSender(ctx.channels.writer(cutQualityEstimates)),
       });
-      const cols = featureRevs.fields.map((f) => fr.column(f));
-      const row = new Float64Array(cols.length);
 
       const rr = ctx.channels.reader(jobRecordChannel, () => {
         for (let e = rr.shift(); e !== undefined; e = rr.shift()) {

@@ -12,12 +12,12 @@
 //   jobs are kept for that.
 // - Every update is a new version; a rollback (src/learn/online-model.ts) is logged as a warning
 //   and counted (`rollbacks`). With `modelDir`, the model file is saved after every update.
+import { feedJobEstimates } from "../../src/learn/job-estimate-feed.ts";
 import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z, type ObjectChannelSpec, type PluginContext } from "../../src/runtime/index.ts";
-import { featureRevs, judderEstimates, StreamKind, type JudderEstimate } from "../../src/controller/channels.ts";
+import { featureRevs, judderEstimates, type JudderEstimate } from "../../src/controller/channels.ts";
 import { jobRecordChannel } from "../../src/store/job-record.ts";
 import type { Label } from "../../src/store/index.ts";
-import { JobInputs } from "../../src/learn/job-inputs.ts";
 import { JudderLearner, judderModelOptions } from "../../src/learn/learners.ts";
 import { loadIfPresent, saveIn } from "../../src/learn/model-store.ts";
 import { PendingJobs, lroPreOf } from "../../src/learn/pending-jobs.ts";
@@ -54,10 +54,7 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
         m.rollbacks.inc();
         ctx.log.warn({ ...r }, `judder model rolled back from v${r.from} to v${r.to}: running loss ${r.anchorError.toFixed(3)} against ${r.baseline.toFixed(3)}; ${r.dropped} recent label(s) left out of replay`);
       };
-      const acc = new JobInputs();
       const pending = new PendingJobs();
-      const send = inOrderSender(ctx.channels.writer(judderEstimates));
-      let decided: JudderEstimate | null = null;
       const learn = (x: Float64Array, labels: JobLabels | null, lroPre: number | null): void => {
         if (!learner.learn(x, labels, lroPre)) return;
         m.labels.inc();
@@ -65,29 +62,16 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
         saveIn(config.modelDir, learner.model);
       };
 
-      const fr = ctx.channels.reader(featureRevs, () => {
-        for (let i = fr.next(); i >= 0; i = fr.next()) {
-          for (let f = 0; f < cols.length; f++) row[f] = cols[f][i];
-          acc.add(row);
-          const kind = row[0];
-          if (kind === StreamKind.START) decided = null;
-          else if (kind === StreamKind.CUT_END && row[1] === acc.ordinal) {
-            const x = acc.finish();
-            pending.record(acc.ordinal, x);
-            const e = learner.estimate(x, lroPreOf(x));
-            decided = { ordinal: acc.ordinal, p: e.p, flag: e.p === null ? null : e.p >= config.threshold, source: e.source, modelVersion: e.modelVersion };
-            (e.source === "model" ? m.model : m.rule).inc();
-          } else if (kind === StreamKind.END && row[1] === acc.ordinal) {
-            const x = pending.find(acc.ordinal);
-            if (decided && x) learner.observe(x);
-            const estimate = decided ?? { ordinal: acc.ordinal, p: null, flag: null, source: "rule", modelVersion: null };
-            decided = null;
-            send(estimate);
-          }
-        }
+      feedJobEstimates<JudderEstimate>(ctx, pending, {
+        decide: (x, ordinal) => {
+          const e = learner.estimate(x, lroPreOf(x));
+          (e.source === "model" ? m.model : m.rule).inc();
+          return { ordinal, p: e.p, flag: e.p === null ? null : e.p >= config.threshold, source: e.source, modelVersion: e.modelVersion };
+        },
+        observe: (x) => learner.observe(x),
+        undecided: (ordinal) => ({ ordinal, p: null, flag: null, source: "rule", modelVersion: null }),
+        send: inOrderSender(ctx.channels.writer(judderEstimates)),
       });
-      const cols = featureRevs.fields.map((f) => fr.column(f));
-      const row = new Float64Array(cols.length);
 
       const rr = ctx.channels.reader(jobRecordChannel, () => {
         for (let e = rr.shift(); e !== undefined; e = rr.shift()) {
