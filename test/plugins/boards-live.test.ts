@@ -2,10 +2,10 @@
 // in the middle of a job ends that job `interrupted` with the reason, and the controller carries on.
 import { afterEach, describe, expect, it } from "vitest";
 import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
-import { Host, loadConfigFile, type RuntimeEvent } from "../../src/runtime/index.ts";
-import { shippedConfig } from "../../src/cli/pipeline.ts";
+import { Host, type RuntimeEvent } from "../../src/runtime/index.ts";
 import { Reason } from "../../src/controller/job-tracker.ts";
 import { recordCollector } from "../support/record-collector.ts";
+import { livePipelineConfig } from "./support/live-config.ts";
 
 let link: PtyLink | undefined;
 let host: Host | undefined;
@@ -20,13 +20,8 @@ describe("boards plugin, live", () => {
   it("interrupts the running job when the VIB board is unplugged", async () => {
     link = await openPtyLink(new Simulator({ scenario: "good", jobs: 2, seed: 9 }), { speed: 4 });
     const { plugin: collector, records } = recordCollector();
-    const config = await loadConfigFile(shippedConfig("sim.yaml"));
-    config.host.logFile = undefined;
-    config.host.logLevel = "silent";
-    const mine = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "boards"];
-    for (const name of Object.keys(config.plugins)) if (!mine.includes(name)) delete config.plugins[name];
+    const config = await livePipelineConfig({ vib: link.links.vib, run: link.links.run, statusMs: 0 });
     const { boards, ...rest } = config.plugins;
-    boards.config = { vib: link.links.vib, run: link.links.run, statusMs: 0 };
     config.plugins = { ...rest, collector: { module: "test:collector", enabled: true }, boards };
     host = await Host.load(config, { preloaded: { "test:collector": collector } });
     const phases: string[] = [];

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openPtyLink, Simulator, type PtyLink } from "../../firmware-sim/index.ts";
-import { shippedConfig } from "../../src/cli/pipeline.ts";
-import { Host, loadConfigFile } from "../../src/runtime/index.ts";
+import { Host } from "../../src/runtime/index.ts";
 import { CaptureStore, JobLog, type JobRecord } from "../../src/store/index.ts";
 import { essence, replay } from "./support/job-captures.ts";
 import { recordCollector } from "../support/record-collector.ts";
+import { livePipelineConfig } from "./support/live-config.ts";
 
 let link: PtyLink | undefined;
 let host: Host | undefined;
@@ -30,13 +30,8 @@ describe("job-captures plugin, live boards", () => {
     const file = join(dir, "job-log.sqlite");
     link = await openPtyLink(new Simulator({ scenario: "good", jobs: 1, seed: 12 }), { speed: 8 });
     const { plugin: collector, records } = recordCollector();
-    const config = await loadConfigFile(shippedConfig("sim.yaml"));
-    config.host.logFile = undefined;
-    config.host.logLevel = "silent";
-    const mine = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "boards"];
-    for (const name of Object.keys(config.plugins)) if (!mine.includes(name)) delete config.plugins[name];
+    const config = await livePipelineConfig({ vib: link.links.vib, run: link.links.run, statusMs: 0, raw: true });
     const { boards, ...rest } = config.plugins;
-    boards.config = { vib: link.links.vib, run: link.links.run, statusMs: 0, raw: true };
     config.plugins = {
       ...rest,
       "job-log": { module: resolve("plugins/job-log/index.ts"), enabled: true, config: { db: file } },
