@@ -1,7 +1,7 @@
 // The printable job report: GET /jobs/:id/report (HTML) and /jobs/:id/report.pdf (the same page
 // printed by headless Chromium through playwright-core; nothing is downloaded: `chromium` in the
 // config names the browser, Debian's /usr/bin/chromium by default).
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { reportHtml } from "./report-html.ts";
 import { readProfiles } from "./profiles.ts";
 import type { ServerDeps } from "./server.ts";
@@ -25,28 +25,24 @@ export async function htmlToPdf(html: string, executablePath: string): Promise<B
 
 export function registerReports(app: FastifyInstance, deps: ServerDeps): void {
   const { log, config } = deps;
-  const render = (id: string): string | null => {
-    const job = log.job(id);
-    return job ? reportHtml(job, verdict(job, config.limits), config.limits, readProfiles(deps.profilesDir, id), new Date()) : null;
-  };
-  app.get<{ Params: { id: string } }>("/jobs/:id/report", async (req, reply) => {
-    let html;
+  /** The job's report page, or the reply already sent: 404 for an unknown job, the log's error. */
+  const page = (id: string, reply: FastifyReply): string | FastifyReply => {
     try {
-      html = render(req.params.id);
+      const job = log.job(id);
+      if (!job) return reply.code(404).send({ error: `no job '${id}'` });
+      return reportHtml(job, verdict(job, config.limits), config.limits, readProfiles(deps.profilesDir, id), new Date());
     } catch (err) {
       return fail(reply, err);
     }
-    if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
+  };
+  app.get<{ Params: { id: string } }>("/jobs/:id/report", async (req, reply) => {
+    const html = page(req.params.id, reply);
+    if (typeof html !== "string") return html;
     return reply.type("text/html; charset=utf-8").send(html);
   });
   app.get<{ Params: { id: string } }>("/jobs/:id/report.pdf", async (req, reply) => {
-    let html;
-    try {
-      html = render(req.params.id);
-    } catch (err) {
-      return fail(reply, err);
-    }
-    if (html === null) return reply.code(404).send({ error: `no job '${req.params.id}'` });
+    const html = page(req.params.id, reply);
+    if (typeof html !== "string") return html;
     try {
       const pdf = await htmlToPdf(html, config.chromium);
       return reply.type("application/pdf").header("content-disposition", `inline; filename="job-${encodeURIComponent(req.params.id)}.pdf"`).send(pdf);
