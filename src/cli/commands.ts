@@ -14,6 +14,10 @@ export const commands: Record<string, Command> = {
     summary: "find the sensor boards, keep them connected, show their status (--capture DIR to record)",
     run: async (argv) => (await import("./run.ts")).runRun(argv),
   },
+  status: {
+    summary: "is the controller healthy? boards, last job, models, disk, uptime: `status [--config FILE] [--json]` (exit 1 when not)",
+    run: async (argv) => (await import("./status.ts")).runStatus(argv),
+  },
   replay: {
     summary: "the controller's pipeline from captures: `replay --vib FILE --run FILE [--labels FILE] [--json]`",
     run: async (argv) => (await import("./replay.ts")).runReplay(argv),
