@@ -5,8 +5,10 @@
 //   nothing is sent and nothing is loaded): READY=1 when this plugin starts, WATCHDOG=1 every
 //   $WATCHDOG_USEC / 2 from an event-loop timer (so a blocked event loop stops the pings and
 //   systemd restarts the service), STATUS=<summary> with them, STOPPING=1 when the host stops.
-// List it LAST in the config: plugins without dependencies start in config order and stop in
-// reverse, so READY=1 goes out once everything else has started and STOPPING=1 first on a stop.
+// List it just before the source (boards) in the config: plugins without dependencies start in
+// config order and stop in reverse, so READY=1 goes out when the consumers have started (the
+// source's start only begins opening ports in the background: a controller looking for its boards
+// is up) and STOPPING=1 as soon as the source has stopped.
 import { isAbsolute } from "node:path";
 import { definePlugin, z } from "../../src/runtime/index.ts";
 import { Board, boardEvents, runSamples, vibSamples } from "../../src/controller/channels.ts";
