@@ -11,19 +11,30 @@
 //   and sent with the estimate so they land in the job record's `alarms`.
 // - Labels: residual runout from each complete job's record (the check pass's lroPostUm: every job
 //   labels itself); Ra from the record's labels or, in the job-log variant, from labels given later.
-// - With `modelDir`, both model files are saved after every update.
+// - Each label is first scored against the estimate issued for its job (running MAE of residual
+//   runout and of Ra over the newest 200 labels: src/learn/running-scores.ts).
+// - With `modelDir`, both model files are saved after every update. The job-log variant also
+//   registers every version and rollback of both models in the job log's model registry and
+//   continues from a version made active there (src/learn/kept-model.ts, version-track.ts); the
+//   record's modelVersion is then `<residual version | rule>+<Ra version | none>`, each a registry version.
+// - Live status of both models on `cut-quality.status` (learner-status.ts).
 import { feedJobEstimates } from "../../src/learn/job-estimate-feed.ts";
 import { inOrderSender } from "../../src/controller/in-order-sender.ts";
 import { definePlugin, z, type ObjectChannelSpec } from "../../src/runtime/index.ts";
 import { cutQualityEstimates, featureRevs, type CutQualityEstimate } from "../../src/controller/channels.ts";
 import { jobRecordChannel } from "../../src/store/job-record.ts";
-import type { Label } from "../../src/store/index.ts";
+import type { JobLog, Label } from "../../src/store/index.ts";
 import { CutQualityLearner, raModelOptions, residualModelOptions } from "../../src/learn/learners.ts";
 import { AlarmDetector } from "../../src/learn/alarms.ts";
-import { loadIfPresent, saveIn } from "../../src/learn/model-store.ts";
+import { loadIfPresent } from "../../src/learn/model-store.ts";
 import { PendingJobs } from "../../src/learn/pending-jobs.ts";
-import { learnerConfig, learnerOptions } from "../../src/learn/plugin-config.ts";
-import type { RollbackReport } from "../../src/learn/online-model.ts";
+import { learnerConfig, learnerOptions, registryConfig } from "../../src/learn/plugin-config.ts";
+import type { OnlineModel, RollbackReport } from "../../src/learn/online-model.ts";
+import { cutQualityStatus } from "../../src/learn/learner-status.ts";
+import { IssuedEstimates, RunningMae } from "../../src/learn/running-scores.ts";
+import { KeptModel } from "../../src/learn/kept-model.ts";
+import { openModelLog, VersionTrack } from "../../src/learn/version-track.ts";
+import { raTarget, residualTarget, type JobLabels } from "../../src/learn/targets.ts";
 
 export const configSchema = z.object({
   ...learnerConfig,
@@ -35,6 +46,8 @@ export const configSchema = z.object({
   chatterRatio: z.number().min(1).default(20),
   mountRatio: z.number().min(1).default(3),
 });
+export const jobLogConfigSchema = configSchema.extend(registryConfig);
+type Config = z.output<typeof jobLogConfigSchema>;
 
 export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
   return definePlugin(
@@ -42,16 +55,17 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
       name: "cut-quality",
       version: "0.1.0",
       host: "^0.1.0",
-      config: configSchema,
+      config: labelChannel ? jobLogConfigSchema : configSchema,
       reads: labelChannel ? [featureRevs, jobRecordChannel, labelChannel] : [featureRevs, jobRecordChannel],
-      writes: [cutQualityEstimates],
+      writes: [cutQualityEstimates, cutQualityStatus],
       description: "residual runout and Ra learned online; chatter and loose-mount alarms",
     },
-    (ctx, config) => {
+    (ctx, config: Partial<Config> & z.output<typeof configSchema>) => {
       const opts = learnerOptions(config);
       const onError = (msg: string) => ctx.log.error(msg);
-      const residual = loadIfPresent(config.modelDir, residualModelOptions(opts), onError);
-      const ra = loadIfPresent(config.modelDir, raModelOptions(opts), onError);
+      const kinds = { residual: residualModelOptions(opts), ra: raModelOptions(opts) };
+      const residual = loadIfPresent(config.modelDir, kinds.residual, onError);
+      const ra = loadIfPresent(config.modelDir, kinds.ra, onError);
       const learner = new CutQualityLearner(opts, opts, residual && ra ? { residual, ra } : undefined);
       const alarms = new AlarmDetector({ minJobs: config.alarmMinJobs, zLimit: config.alarmZ, chatterRatio: config.chatterRatio, mountRatio: config.mountRatio });
       const m = {
@@ -66,13 +80,18 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
         m.rollbacks.inc();
         ctx.log.warn({ ...r }, `${r.kind} model rolled back from v${r.from} to v${r.to}: running loss ${r.anchorError.toFixed(3)} against ${r.baseline.toFixed(3)}; ${r.dropped} recent label(s) left out of replay`);
       };
-      learner.residual.onRollback = onRollback;
-      learner.ra.onRollback = onRollback;
-      const pending = new PendingJobs();
-      const save = (): void => {
-        saveIn(config.modelDir, learner.residual);
-        saveIn(config.modelDir, learner.ra);
+      const scores = { residual: new RunningMae(), ra: new RunningMae() };
+      const issued = { residual: new IssuedEstimates(), ra: new IssuedEstimates() };
+      const status = ctx.channels.writer(cutQualityStatus);
+      const keep = (get: () => OnlineModel, score: RunningMae, inUse: () => boolean) =>
+        new KeptModel({ learner: "cut-quality", get, adopt: (x) => learner.adopt(x), modelDir: config.modelDir, status, log: ctx.log, scores: () => score.scores(), inUse, onRollback });
+      const kept = {
+        residual: keep(() => learner.residual, scores.residual, () => learner.residualInUse),
+        ra: keep(() => learner.ra, scores.ra, () => learner.ra.ready),
       };
+      learner.versionName = (x) => (x.kind === kinds.ra.kind ? kept.ra : kept.residual).name(x);
+      const pending = new PendingJobs();
+      let log: JobLog | null = null;
 
       feedJobEstimates<CutQualityEstimate>(ctx, pending, {
         decide: (x, ordinal, atUs) => {
@@ -82,8 +101,12 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
             (a.code === "chatter" ? m.chatter : m.mount).inc();
             ctx.log.warn({ ordinal, code: a.code, score: a.score, ratio: a.ratio }, `job ${ordinal}: ${a.message}`);
           }
+          const lroPostUm = round3(e.lroPostUm);
+          const raUm = round3(e.raUm);
+          issued.residual.set(ordinal, lroPostUm);
+          issued.ra.set(ordinal, raUm);
           return {
-            ordinal, lroPostUm: round3(e.lroPostUm), raUm: round3(e.raUm), source: e.source, modelVersion: e.modelVersion,
+            ordinal, lroPostUm, raUm, source: e.source, modelVersion: e.modelVersion,
             alarms: found.map((a) => ({ code: a.code, atUs, message: a.message, score: round3(a.score) ?? 0, ratio: round3(a.ratio) ?? 0 })),
           };
         },
@@ -92,32 +115,58 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
         send: inOrderSender(ctx.channels.writer(cutQualityEstimates)),
       });
 
+      /** Scores the issued estimates, learns, and hands each model's outcome to its keeper. */
+      const learn = (x: Float64Array, labels: JobLabels | null, lroPostUm: number | null, ordinal: number | null, id: string | null): void => {
+        const t = residualTarget(lroPostUm);
+        if (t === t) scores.residual.add(issued.residual.get(ordinal, id), t);
+        const a = raTarget(labels);
+        if (a === a) scores.ra.add(issued.ra.get(ordinal, id), a);
+        const got = learner.learn(x, labels, lroPostUm);
+        if (got.residual) m.labels.inc();
+        if (got.ra) m.raLabels.inc();
+        kept.residual.learned(got.residual);
+        kept.ra.learned(got.ra);
+        m.version.set(learner.residual.version);
+      };
+
       const rr = ctx.channels.reader(jobRecordChannel, () => {
         for (let e = rr.shift(); e !== undefined; e = rr.shift()) {
           const r = e.record;
           pending.link(r.ordinal, r.id);
+          issued.residual.link(r.ordinal, r.id);
+          issued.ra.link(r.ordinal, r.id);
           const x = pending.find(r.ordinal);
-          if (!x) continue;
-          const got = learner.learn(x, r.labels, r.status === "complete" ? r.measured.lroPostUm : null);
-          if (got.residual) m.labels.inc();
-          if (got.ra) m.raLabels.inc();
-          m.version.set(learner.residual.version);
-          if (got.residual || got.ra) save();
+          if (x) learn(x, r.labels, r.status === "complete" ? r.measured.lroPostUm : null, r.ordinal, null);
         }
       });
       if (labelChannel) {
         const lr = ctx.channels.reader(labelChannel, () => {
           for (let l = lr.shift(); l !== undefined; l = lr.shift()) {
             const x = pending.find(null, l.jobId);
-            if (!x || l.raUm === null) continue;
-            if (learner.learn(x, l, null).ra) {
-              m.raLabels.inc();
-              save();
-            }
+            if (x && l.raUm !== null) learn(x, l, null, null, l.jobId);
           }
         });
       }
-      return {};
+      return {
+        start() {
+          if (labelChannel) {
+            log = openModelLog(config.db);
+            kept.residual.attachTrack(new VersionTrack(log.models, log.file, kinds.residual, config.keepVersions));
+            kept.ra.attachTrack(new VersionTrack(log.models, log.file, kinds.ra, config.keepVersions));
+            ctx.timers.setInterval(() => {
+              kept.residual.poll();
+              kept.ra.poll();
+            }, config.registryPollMs ?? 1000);
+          }
+          kept.residual.start();
+          kept.ra.start();
+          m.version.set(learner.residual.version);
+        },
+        stop() {
+          log?.close();
+          log = null;
+        },
+      };
     },
   );
 }

@@ -21,17 +21,29 @@ export type Source = "model" | "prior" | "rule";
 
 export const MODEL_KINDS = { judder: "judder", residual: "residual-runout", ra: "ra" } as const;
 
+/** The name an estimate gives its model's version: `<kind>-v<N>` unless the plugin names versions
+ *  otherwise (the job-log variants: the registry's name, src/learn/version-track.ts). */
+export type VersionNamer = (model: OnlineModel) => string;
+const ownName: VersionNamer = (m) => m.versionName();
+
 export class JudderLearner {
-  readonly model: OnlineModel;
+  /** Replaced only by adopt() (a version made active in the registry while running). */
+  model: OnlineModel;
+  versionName: VersionNamer = ownName;
   /** model: a loaded one (loadOnlineModel with judderModelOptions), else a new one. */
   constructor(options: LearnerOptions = {}, readonly rule: JudderRuleConfig = DEFAULT_JUDDER_RULE, model?: OnlineModel) {
     this.model = model ?? new OnlineModel(judderModelOptions(options));
   }
 
+  /** Continues from another model of the same kind (e.g. a promoted registry version). */
+  adopt(model: OnlineModel): void {
+    this.model = model;
+  }
+
   /** The network's p once ready, else the rule's (null without an LRO before the cut). */
   estimate(inputs: ArrayLike<number>, lroPreUm: number | null): { p: number | null; source: Source; modelVersion: string | null; modelP: number } {
     const modelP = this.model.predict(inputs);
-    if (this.model.ready && modelP === modelP) return { p: modelP, source: "model", modelVersion: this.model.versionName(), modelP };
+    if (this.model.ready && modelP === modelP) return { p: modelP, source: "model", modelVersion: this.versionName(this.model), modelP };
     return { p: judderP(lroPreUm, this.rule), source: "rule", modelVersion: null, modelP };
   }
 
@@ -48,8 +60,10 @@ export class JudderLearner {
 }
 
 export class CutQualityLearner {
-  readonly residual: OnlineModel;
-  readonly ra: OnlineModel;
+  /** Replaced only by adopt(). */
+  residual: OnlineModel;
+  ra: OnlineModel;
+  versionName: VersionNamer = ownName;
   /** Running (exponentially weighted, 1/20) absolute errors of the rule's and the network's
    *  residual-runout estimates, measured before each label is learned. The network's estimate is
    *  used only while its running error is below the rule's. */
@@ -58,6 +72,18 @@ export class CutQualityLearner {
   constructor(options: LearnerOptions = {}, raOptions: LearnerOptions = options, models?: { residual: OnlineModel; ra: OnlineModel }) {
     this.residual = models?.residual ?? new OnlineModel(residualModelOptions(options));
     this.ra = models?.ra ?? new OnlineModel(raModelOptions(raOptions));
+  }
+
+  /** Continues from another model of the kind (e.g. a promoted registry version). */
+  adopt(model: OnlineModel): void {
+    if (model.kind === this.residual.kind) this.residual = model;
+    else if (model.kind === this.ra.kind) this.ra = model;
+    else throw new Error(`cut-quality: cannot adopt a '${model.kind}' model`);
+  }
+
+  /** Whether each network's estimates are used now (see estimate()). */
+  get residualInUse(): boolean {
+    return this.residual.ready && this.modelError < this.ruleError;
   }
 
   estimate(inputs: ArrayLike<number>): { lroPostUm: number | null; raUm: number | null; source: Source; modelVersion: string | null; modelLroPostUm: number; modelRaUm: number } {
@@ -69,7 +95,7 @@ export class CutQualityLearner {
     const base = rule === rule ? rule : 0;
     const lroPostUm = useRes ? Math.max(0, base + mRes) : rule === rule ? rule : null;
     const raUm = useRa ? Math.max(0, mRa) : null;
-    const modelVersion = useRes || useRa ? `${useRes ? this.residual.versionName() : "rule"}+${useRa ? this.ra.versionName() : "none"}` : null;
+    const modelVersion = useRes || useRa ? `${useRes ? this.versionName(this.residual) : "rule"}+${useRa ? this.versionName(this.ra) : "none"}` : null;
     return { lroPostUm, raUm, source: useRes ? "model" : "rule", modelVersion, modelLroPostUm: base + mRes, modelRaUm: mRa };
   }
 

@@ -16,9 +16,11 @@ export const learnerConfig = {
   rollback: z.boolean().default(true),
   seed: z.number().int().default(1),
   /**
-   * Folder of the model files (`<kind>.epnn`, relative to the working folder): loaded at start when
-   * they exist, saved after every update. Unset: the models live in memory only (replays stay
-   * reproducible).
+   * Folder of the model files (`<kind>.epnn`; a relative path is relative to the config file when
+   * `run` / `replay` load it, else to the working folder): loaded at start when they exist (in the
+   * job-log variants only when the registry has no active version), saved after every update.
+   * Unset: the models live in memory only (replays stay reproducible), or, in the job-log
+   * variants, in the registry's version files.
    */
   modelDir: z.string().min(1).optional(),
 };
@@ -26,3 +28,17 @@ export const learnerConfig = {
 export function learnerOptions(c: { minLabels: number; learningRate: number; hidden: number; replaySize: number; replaySteps: number; rollback: boolean; seed: number }): LearnerOptions {
   return { minLabels: c.minLabels, learningRate: c.learningRate, hidden: c.hidden, replaySize: c.replaySize, replaySteps: c.replaySteps, rollback: c.rollback, seed: c.seed };
 }
+
+/** Config fields of the job-log variants (with-job-log.ts): versions into the job log's registry. */
+export const registryConfig = {
+  /**
+   * The job log whose model registry gets every version (as the job-log plugin's `db`; default: its
+   * default location). A relative path is relative to the config file (`run` / `replay` resolve it).
+   * Version files go to `models/` beside it.
+   */
+  db: z.string().min(1).optional(),
+  /** Version files kept per model kind (older ones are deleted; their registry rows stay). */
+  keepVersions: z.number().int().min(1).max(10_000).default(20),
+  /** How often to look whether another version was made active (dashboard, `models`), ms. */
+  registryPollMs: z.number().int().min(50).max(60_000).default(1000),
+};

@@ -136,6 +136,15 @@ export class ModelRegistry {
     return this.get(cur.parent)!;
   }
 
+  /** Makes `version` (an earlier one of its kind) active again as a rollback, e.g. a learner's
+   *  automatic rollback to a checkpoint; recorded as `rolled-back` with the reason. */
+  rollbackTo(version: string, reason: string): ModelInfo {
+    const m = this.get(version);
+    if (!m) throw new StoreError(StoreErrorCodes.NOT_FOUND, `no model version '${version}' to roll back to`);
+    this.db.transaction(() => this.setActive(version, m.kind, "rolled-back", reason)).immediate();
+    return this.get(version)!;
+  }
+
   /**
    * Loads the active model of `kind` with `load`; when that throws (a damaged or missing file), the
    * failure is recorded and its parent is tried, and so on. A fallback that loads becomes the active
