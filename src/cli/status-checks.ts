@@ -35,7 +35,7 @@ export interface Gathered {
   jobLog: JobLogInfo | null;
 }
 
-const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
+const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
 
 /** How old the status may get before the controller counts as hung or gone, ms. */
 export function staleAfterMs(status: ControllerStatus): number {
