@@ -8,7 +8,9 @@
 //   {type:"spectrum", spectrum}            vibration spectrum of the radial axis
 //   {type:"health", health}                board counters
 //   {type:"record", record}                the ended job's record (the figures of record)
+//   {type:"learner", status}               a learner's running scores, version and source (per kind)
 import type { JobRecord } from "../../src/store/job-record.ts";
+import type { LearnerStatus } from "../../src/learn/learner-status.ts";
 import type { Limits } from "./config.ts";
 
 export type Phase = "measure" | "cut" | "check";
@@ -79,6 +81,8 @@ export interface LiveState {
   health: { vib: BoardHealth; run: BoardHealth };
   /** The last ended job's record. */
   record: JobRecord | null;
+  /** The running learners' latest status, by model kind (empty without the with-learners variant). */
+  learners: Record<string, LearnerStatus>;
   limits: Limits;
   units: "um" | "thou";
 }
@@ -89,7 +93,8 @@ export type LiveMessage =
   | { type: "rev"; rev: LiveRev; index: number; profile: Profile | null; slot: "before" | "after" | null }
   | { type: "spectrum"; spectrum: Spectrum }
   | { type: "health"; board: "vib" | "run"; health: BoardHealth }
-  | { type: "record"; record: JobRecord };
+  | { type: "record"; record: JobRecord }
+  | { type: "learner"; status: LearnerStatus };
 
 /** At most this many revolutions of a job are kept for the page (a real cut is a few hundred). */
 export const MAX_REVS = 2000;
@@ -103,7 +108,7 @@ export class LiveStore {
   private readonly listeners = new Set<(m: LiveMessage) => void>();
 
   constructor(limits: Limits, units: "um" | "thou") {
-    this.state = { job: null, revs: [], before: null, after: null, latest: null, spectrum: null, health: { vib: board(), run: board() }, record: null, limits, units };
+    this.state = { job: null, revs: [], before: null, after: null, latest: null, spectrum: null, health: { vib: board(), run: board() }, record: null, learners: {}, limits, units };
   }
 
   subscribe(fn: (m: LiveMessage) => void): () => void {
@@ -171,6 +176,11 @@ export class LiveStore {
   record(r: JobRecord): void {
     this.state.record = r;
     this.send({ type: "record", record: r });
+  }
+
+  learner(status: LearnerStatus): void {
+    this.state.learners[status.kind] = status;
+    this.send({ type: "learner", status });
   }
 
   /** The latest runout shapes of the current job, for the job's stored plots. */

@@ -1,5 +1,5 @@
 // Crash safety through the real controller: the replay pipeline (job tracker → features → judder
-// learner + cut-quality rule → job records → job log) replaying a small simulator capture in a
+// learner + cut-quality learner → job records → job log) replaying a small simulator capture in a
 // child process, SIGKILLed twenty times at random moments, each run continuing the same log (as a
 // controller restarted on the Pi would). Kills land after 0..2 committed jobs plus 0–40 ms, some
 // the moment a commit is reported. To keep twenty kills within seconds, the next child loads the

@@ -1,10 +1,12 @@
 // The dashboard in real headless Chromium while the shop controller runs a simulated job: the
 // firmware simulator on two ptys (socat), the shipped sim pipeline (config/sim.yaml), the job log,
 // and the dashboard — the same wiring as `edgeprop run --sim`, in this process so the test can also
-// read what the pipeline produced (features.revs, jobs.records) and compare it with what the page shows.
+// read what the pipeline produced (features.revs, jobs.records, the learners' status) and compare it
+// with what the page shows.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { openPtyLink, Simulator, type PtyLink } from "../../../firmware-sim/index.ts";
@@ -12,6 +14,7 @@ import { featureRevs, StreamKind } from "../../../src/controller/channels.ts";
 import { definePlugin, Host, loadConfigFile, z } from "../../../src/runtime/index.ts";
 import { JobLog, jobRecordChannel, type JobRecord } from "../../../src/store/index.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
+import { cutQualityStatus, judderStatus, type LearnerStatus } from "../../../src/learn/learner-status.ts";
 import { artifact, haveChromium, launch, pluginPath, SKIP_REASON, until } from "./support.ts";
 
 interface Rev { ordinal: number; t: number; phase: number; comp: number; ok: number; lroUm: number }
@@ -47,10 +50,17 @@ function snapshot(): Snap {
   };
 }
 
+interface Cell { dataset: Record<string, string | undefined>; getAttribute(k: string): string | null }
+/** Runs in the models page: the running learners' rows, kind → cell name → data-value. */
+function learnerRows(): [string, Record<string, string | null>][] {
+  const doc = (globalThis as unknown as { document: { querySelectorAll(q: string): ArrayLike<Cell & { querySelectorAll(q: string): ArrayLike<Cell> }> } }).document;
+  return Array.from(doc.querySelectorAll("tr.learner")).map((tr) => [tr.dataset.kind!, Object.fromEntries(Array.from(tr.querySelectorAll("td[data-k]")).map((td) => [td.dataset.k!, td.getAttribute("data-value")]))]);
+}
+
 /** What the pipeline produced, seen from a plugin like any other reader. */
-const seen = { revs: [] as Rev[], records: [] as JobRecord[] };
+const seen = { revs: [] as Rev[], records: [] as JobRecord[], learners: {} as Record<string, LearnerStatus> };
 const collector = definePlugin(
-  { name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [featureRevs, jobRecordChannel] },
+  { name: "collector", version: "1.0.0", host: "*", config: z.object({}), reads: [featureRevs, jobRecordChannel, judderStatus, cutQualityStatus] },
   (ctx) => {
     const fr = ctx.channels.reader(featureRevs, () => {
       for (let i = fr.next(); i >= 0; i = fr.next()) {
@@ -61,6 +71,11 @@ const collector = definePlugin(
     const rr = ctx.channels.reader(jobRecordChannel, () => {
       for (let e = rr.shift(); e !== undefined; e = rr.shift()) seen.records.push(e.record);
     });
+    for (const spec of [judderStatus, cutQualityStatus]) {
+      const sr = ctx.channels.reader(spec, () => {
+        for (let st = sr.shift(); st !== undefined; st = sr.shift()) seen.learners[st.kind] = st;
+      });
+    }
     return {};
   },
 );
@@ -82,10 +97,12 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     config.host.dataDir = join(dir, "data");
     config.host.logFile = join(dir, "edgeprop.log");
     // The shipped pipeline (whatever else sim.yaml runs is left out), consumers first as in the
-    // shipped configs, the job log in this test's folder.
-    const pipeline = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "jsonl-log", "boards"];
+    // shipped configs, the job log (and the learners' registry) in this test's folder.
+    const pipeline = ["job-tracker", "features", "judder", "cut-quality", "job-records", "jsonl-log", "boards"];
     for (const [name, entry] of Object.entries(config.plugins)) entry.enabled = pipeline.includes(name);
-    const dashboard = { module: pluginPath("dashboard"), enabled: true, config: { port: 0, db, spectrumMs: 200 } };
+    for (const name of ["judder", "cut-quality"]) config.plugins[name].config = { ...(config.plugins[name].config as object), db, registryPollMs: 100 };
+    const withLearners = fileURLToPath(new URL("../../../plugins/dashboard/with-learners.ts", import.meta.url));
+    const dashboard = { module: withLearners, enabled: true, config: { port: 0, db, spectrumMs: 200 } };
     config.plugins = {
       collector: { module: "test:collector", enabled: true },
       dashboard,
@@ -230,29 +247,53 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     await writeFile(artifact("report.pdf"), bytes);
   });
 
-  it("the models page promotes and rolls back through the registry", async () => {
-    const log = JobLog.open(db);
-    try {
-      log.models.register({ version: "judder-1", kind: "judder", blob: new Uint8Array([1]), metrics: { prequentialAuc: 0.81 }, activate: true });
-      log.models.register({ version: "judder-2", kind: "judder", parent: "judder-1", blob: new Uint8Array([2]), metrics: { prequentialAuc: 0.86 } });
-    } finally {
-      log.close();
-    }
+  it("the models page shows the learners' live scores, equal to the learners' own; promote and rollback act on the running learner", async () => {
+    const rec = chosenRecord!;
     await page.goto(`${base}/models`);
-    await until("the models", () => page.locator("tr.model").count().then((n) => n === 2));
-    await page.click('button[data-promote="judder-2"]');
-    await until("promoted", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-2 is now active"));
-    expect(await page.locator('tr.model[data-version="judder-2"] td.state').textContent()).toBe("active");
+    await until("the page's WebSocket", () => page.locator("#conn").textContent().then((t) => t === "live"));
+    // the dashboard's label (test 2) reached the judder learner through the job log: its first version
+    await until("judder-v1", () => seen.learners.judder?.version === "judder-v1");
+    const judder = seen.learners.judder;
+    // the learner scored that label against the p it issued for the job before learning it
+    expect(judder.scores).toMatchObject({ labels: 1, n: 1, accuracy: rec.judder.p! >= 0.5 ? 1 : 0, auc: null });
+    // residual runout labels itself from each complete job's check pass: its running MAE is the records'
+    const done = seen.records.filter((r) => r.status === "complete" && r.measured.lroPostUm !== null && r.cutQuality.lroPostUm !== null);
+    await until("residual-runout scored every complete job", () => seen.learners["residual-runout"]?.scores.labels === done.length);
+    const mae = done.reduce((a, r) => a + Math.abs(r.cutQuality.lroPostUm! - r.measured.lroPostUm!), 0) / done.length;
+    expect((seen.learners["residual-runout"].scores as { mae: number }).mae).toBeCloseTo(mae, 3);
+
+    /** The learners' rows as the page shows them, cell by cell. */
+    const shown = () => page.evaluate(learnerRows);
+    const expected = () => Object.values(seen.learners).sort((a, b) => a.kind.localeCompare(b.kind)).map((st) => {
+      const sc = st.scores as unknown as Record<string, number | null>;
+      const v = (x: unknown) => (x === null || x === undefined ? "" : String(x));
+      return [st.kind, { version: v(st.version), source: st.source, labels: v(sc.labels), n: v(sc.n), auc: v(sc.auc), f1: v(sc.f1), accuracy: v(sc.accuracy), mae: v(sc.mae), rollbacks: v(st.rollbacks) }];
+    });
+    await until("the page showing the learners' own figures", async () => JSON.stringify(await shown()) === JSON.stringify(expected()), 5000);
+    expect((await shown()).map(([k]) => k)).toEqual(["judder", "ra", "residual-runout"]);
+    expect(await page.locator("#acts-on").textContent()).toContain("the running learner takes it up");
     await page.screenshot({ path: artifact("models.png"), fullPage: true });
+
+    // a second label of the job: judder-v2, registered with the scores at that moment
+    expect((await page.request.post(`${base}/api/jobs/${encodeURIComponent(rec.id)}/labels`, { data: { judder: "no" } })).status()).toBe(200);
+    await until("judder-v2", () => seen.learners.judder?.version === "judder-v2");
     const check = JobLog.open(db);
     try {
-      expect(check.models.active("judder")?.version).toBe("judder-2");
+      expect(check.models.get("judder-v2")).toMatchObject({ parent: "judder-v1", active: true, metrics: { ...seen.learners.judder.scores, labels: 2 } });
     } finally {
       check.close();
     }
+    await page.reload();
+    await until("the models", () => page.locator('tr.model[data-version="judder-v2"] td.state').textContent().then((t) => t === "active"));
+    // roll back from the page: the running learner continues from judder-v1, and the page says so live
     await page.click('button[data-rollback="judder"]');
-    await until("rolled back", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-1 is now active"));
-    expect(await page.locator('tr.model[data-version="judder-1"] td.state').textContent()).toBe("active");
+    await until("rolled back", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-v1 is now active"));
+    await until("the learner on judder-v1", () => seen.learners.judder.version === "judder-v1" && seen.learners.judder.cause === "adopted");
+    await until("the page showing it", () => page.locator('tr.learner[data-kind="judder"] td[data-k="version"]').getAttribute("data-value").then((v) => v === "judder-v1"));
+    await page.click('button[data-promote="judder-v2"]');
+    await until("promoted", () => page.locator("#model-result").textContent().then((t) => t === "judder: judder-v2 is now active"));
+    await until("the learner on judder-v2", () => seen.learners.judder.version === "judder-v2");
+    await until("the page showing it", () => page.locator('tr.learner[data-kind="judder"] td[data-k="version"]').getAttribute("data-value").then((v) => v === "judder-v2"));
     // promoting an unknown version is refused with the registry's reason
     const bad = await page.request.post(`${base}/api/models/no-such/promote`);
     expect(bad.status()).toBe(404);

@@ -1,5 +1,6 @@
 // The controller's live pipeline from config/sim.yaml for tests on simulated boards: only the
-// pipeline plugins (job tracker, features, the two rules, job records, boards), no log file, silent.
+// pipeline plugins (job tracker, features, the two learners without the job log, job records,
+// boards), no log file, silent.
 import { loadConfigFile, type InstallationConfig } from "../../../src/runtime/index.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 
@@ -8,8 +9,15 @@ export async function livePipelineConfig(boards: Record<string, unknown>): Promi
   const config = await loadConfigFile(shippedConfig("sim.yaml"));
   config.host.logFile = undefined;
   config.host.logLevel = "silent";
-  const mine = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "boards"];
+  const mine = ["job-tracker", "features", "judder", "cut-quality", "job-records", "boards"];
   for (const name of Object.keys(config.plugins)) if (!mine.includes(name)) delete config.plugins[name];
+  // without the job log: the learners' plain variants (no labels from the log, no registry)
+  for (const name of ["judder", "cut-quality"]) {
+    const entry = config.plugins[name];
+    entry.module = entry.module.replace(/with-job-log\.ts$/, "index.ts");
+    const { db: _db, ...rest } = (entry.config ?? {}) as Record<string, unknown>;
+    entry.config = rest;
+  }
   config.plugins.boards.config = boards;
   return config;
 }

@@ -28,16 +28,13 @@ export async function replayConfig(dir: string, db: string | null, opts: { idPre
 const judderModule = fileURLToPath(new URL("../../../plugins/judder/index.ts", import.meta.url));
 
 /**
- * The crash tests' pipeline: replayConfig with the judder learner in place of judder-rule. Its
- * cold-start minimum is out of reach, so its estimates are the rule's (records stay comparable with
- * an uninterrupted replay), while it learns every label and, with `modelDir`, saves its model file
+ * The crash tests' pipeline: replayConfig (whose judder is the learner) with the judder learner's
+ * cold-start minimum out of reach, so its estimates are the rule's (records stay comparable with an
+ * uninterrupted replay), while it learns every label and, with `modelDir`, saves its model file
  * after each one: kills land during model saves too.
  */
 export async function crashConfig(dir: string, db: string | null, opts: { idPrefix?: string; collector?: boolean; modelDir?: string } = {}): Promise<InstallationConfig> {
   const config = await replayConfig(dir, db, opts);
-  const { ["judder-rule"]: rule, ...rest } = config.plugins;
-  const judder = { module: resolve(judderModule), enabled: true, config: { limitUm: 50, scaleUm: 5, threshold: 0.5, minLabels: 1_000_000, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) } };
-  config.plugins = Object.fromEntries(Object.entries({ ...rest }).flatMap(([k, v]) => (k === "features" ? [[k, v], ["judder", judder]] : [[k, v]])));
-  void rule;
+  config.plugins.judder = { module: resolve(judderModule), enabled: true, config: { limitUm: 50, scaleUm: 5, threshold: 0.5, minLabels: 1_000_000, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) } };
   return config;
 }
