@@ -54,6 +54,17 @@ describe("edgeprop replay", () => {
     expect(r.stderr).toMatch(/replay: 3 jobs in/);
   });
 
+  it("is deterministic: the same captures and labels give the same records (the learners start from scratch)", async () => {
+    const args = ["replay", "--dir", dir, "--labels", join(dir, "labels.jsonl"), "--json"];
+    const [a, b] = [await edgeprop(args), await edgeprop(args)];
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const records = a.stdout.trim().split("\n").map((l) => JSON.parse(l) as { judder: { source: string }; cutQuality: { source: string; lroPostUm: number | null } });
+    // three jobs: the learners are cold, so the stated rules decide
+    for (const r of records) expect([r.judder.source, r.cutQuality.source]).toEqual(["rule", "rule"]);
+    expect(records.every((r) => r.cutQuality.lroPostUm !== null)).toBe(true);
+  });
+
   it("reports a refused label on stderr", async () => {
     const bad = join(dir, "bad.jsonl");
     writeFileSync(bad, JSON.stringify({ job: 2, boardStartUs: 12345, judder: true }) + "\n");
@@ -87,6 +98,14 @@ describe("edgeprop run", () => {
     const log = await edgeprop(["jobs", "list", "--json", "--db", join(demo, "job-log.sqlite")]);
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).toMatch(/"ordinal":\s*2/);
+    // the learners' versions went into the demo log's registry: residual runout labels itself from
+    // each complete job's check pass (judder has no labels in a demo), version files beside the log
+    const models = await edgeprop(["models", "list", "--json", "--db", join(demo, "job-log.sqlite")]);
+    expect(models.code, models.stderr).toBe(0);
+    const versions = (JSON.parse(models.stdout) as { version: string; kind: string; path: string; active: boolean }[]);
+    expect(versions.filter((m) => m.kind === "residual-runout").map((m) => m.version)).toEqual(["residual-runout-v1", "residual-runout-v2"]);
+    expect(versions.find((m) => m.active && m.kind === "residual-runout")!.path).toBe(join(demo, "models", "residual-runout-v2.epnn"));
+    expect(versions.some((m) => m.kind === "judder")).toBe(false);
   });
 
   it("refuses simulator options without --sim", async () => {
