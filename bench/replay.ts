@@ -19,10 +19,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Simulator, writeCaptures } from "../firmware-sim/index.ts";
 import { ReplaySource } from "../src/transport/replay-source.ts";
-import { definePlugin, Host, loadConfigFile, z, type InstallationConfig } from "../src/runtime/index.ts";
-import { featureRevs } from "../src/controller/channels.ts";
-import { jobRecordChannel } from "../src/store/job-record.ts";
+import { Host, loadConfigFile } from "../src/runtime/index.ts";
 import { shippedConfig } from "../src/cli/pipeline.ts";
+import { collector, liveConfig, LIVE_PIPELINE, withCollector } from "./live-support.ts";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number): number => {
@@ -33,32 +32,6 @@ const LONG = argv.includes("--long");
 const MINUTES = opt("minutes", LONG ? 120 : 30);
 const LIVE_S = opt("live-s", 30);
 const JOB_S = 16.4; // mean simulated job length
-
-function collector(onLatency?: (ms: number) => void) {
-  let records = 0;
-  const plugin = definePlugin(
-    { name: "bench-collector", version: "1.0.0", host: "*", config: z.object({}), reads: [jobRecordChannel, featureRevs] },
-    (ctx) => {
-      const r = ctx.channels.reader(jobRecordChannel, () => {
-        while (r.shift() !== undefined) records++;
-      });
-      const f = ctx.channels.reader(featureRevs, () => {
-        for (let i = f.next(); i >= 0; i = f.next()) if (kind[i] === 2 && onLatency && lat[i] === lat[i]) onLatency(lat[i]);
-      });
-      const kind = f.column("kind");
-      const lat = f.column("latencyMs");
-      return {};
-    },
-  );
-  return { plugin, records: () => records };
-}
-
-function withCollector(config: InstallationConfig, sourceName: string): void {
-  const { [sourceName]: source, ...rest } = config.plugins;
-  if (rest.console) rest.console.enabled = false;
-  if (rest["jsonl-log"]) rest["jsonl-log"].enabled = false;
-  config.plugins = { ...rest, "bench-collector": { module: "bench:collector", enabled: true }, [sourceName]: source };
-}
 
 // ---- captures
 const dir = mkdtempSync(join(tmpdir(), "edgeprop-bench-replay-"));
@@ -132,14 +105,8 @@ async function liveRun(mode: "full" | "boards" | "transport", seconds: number): 
     return { ...use, lat: [] };
   }
   const full = mode === "full";
-  const live = await loadConfigFile(shippedConfig("sim.yaml"));
-  live.host.logFile = undefined;
   // the controller's pipeline only (other plugins of sim.yaml, e.g. the job log or a panel, are not measured here)
-  const pipeline = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "console", "jsonl-log", "boards"];
-  for (const name of Object.keys(live.plugins)) if (!pipeline.includes(name)) delete live.plugins[name];
-  live.host.logLevel = "error";
-  live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: 0 };
-  if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];
+  const live = await liveConfig(paths, { keep: full ? LIVE_PIPELINE : ["boards"] });
   const lat: number[] = [];
   if (full) withCollector(live, "boards");
   const lc = collector((ms) => lat.push(ms));
