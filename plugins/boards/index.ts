@@ -26,6 +26,11 @@ export const configSchema = z.object({
    * Default false: the receive path then does exactly what it does without this option.
    */
   raw: z.boolean().default(false),
+  /**
+   * How bytes are read off the ports (src/transport/port-reader.ts): "auto" (default: one read per
+   * poll on Linux and macOS, else the binding's awaited reads), or "poll", "await", "stream" to force one.
+   */
+  reader: z.enum(["auto", "poll", "await", "stream"]).default("auto"),
   /** Status line interval, ms (0: none). */
   statusMs: z.number().int().min(0).default(0),
   /** Time between discovery scans while a board is missing, ms. */
@@ -75,6 +80,7 @@ export default definePlugin(
       captureDir: config.capture,
       onChunk: config.raw ? rawPublisher(ctx.channels.writer(rawChannel)) : undefined,
       rescanMs: config.rescanMs,
+      link: { reader: config.reader },
       sinks: feed.sinks,
       discovery: {
         listOptions: {

@@ -18,6 +18,7 @@ export const rawChannel = objectChannel<RawChunk>("boards.raw", { capacity: 4096
  */
 export function rawPublisher(writer: { push(chunk: RawChunk): boolean }): (board: "vib" | "run", view: Uint8Array) => void {
   return (board, view) => {
-    writer.push({ board, bytes: view.slice() });
+    // Uint8Array.prototype.slice copies; a Buffer's own slice() would return a view of reused memory
+    writer.push({ board, bytes: Uint8Array.prototype.slice.call(view) });
   };
 }

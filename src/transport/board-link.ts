@@ -4,11 +4,13 @@
 // by its HELLO, and keeps it connected: a board silent for `silenceMs` of wall time or whose port
 // goes away is reported, the port is closed and reopened with backoff, and the board re-identified.
 //
-// Ownership: the link owns its port, decoder and timers; the capture writer stays the caller's
+// Bytes are taken off the port by a PortReader (port-reader.ts): by default, on Linux and macOS, one
+// non-blocking read per poll into a preallocated buffer, without serialport's stream layer.
+//
+// Ownership: the link owns its port, reader, decoder and timers; the capture writer stays the caller's
 // (close it after the link). The decoder outlives reconnects, so its ring and counters carry on and a
 // reconnect shows up there as a seq gap (a new segment) or a board reset, never as a crash.
-import { SerialPortStream } from "@serialport/stream";
-import type { BindingInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
+import type { BindingInterface, BindingPortInterface } from "@serialport/bindings-interface" with { "resolution-mode": "require" };
 import { TIME_RAW_US, type HelloFrame } from "../protocol/index.ts";
 import { StreamDecoder, type FrameSink, type StreamDecoderOptions } from "../protocol/stream-decoder.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
@@ -17,6 +19,7 @@ import type { CaptureWriter } from "./capture-writer.ts";
 import { CommandChannel, type SetRateReply } from "./command-channel.ts";
 import { TransportError } from "./errors.ts";
 import type { LinkEvent, LinkEventType, LinkListener } from "./link-events.ts";
+import { createPortReader, type PortReader, type ReaderKind } from "./port-reader.ts";
 import { SilenceWatchdog } from "./silence-watchdog.ts";
 import { realTimers, type TimerHandle, type Timers } from "./timers.ts";
 
@@ -35,6 +38,10 @@ export interface BoardLinkOptions {
   sink?: FrameSink;
   /** Every received byte is also written here. Owned by the caller. */
   capture?: CaptureWriter;
+  /** How bytes are read off the port (see port-reader.ts). Default "auto": "poll" where the binding offers it, else "await". */
+  reader?: ReaderKind;
+  /** Most bytes one read takes. Default 8192. */
+  readBytes?: number;
   /** Called with every received chunk (a view the caller must copy to keep). Optional raw tap. */
   onChunk?: (chunk: Uint8Array) => void;
   /** Names the board in events and errors. Default: `path`. */
@@ -63,7 +70,10 @@ export class BoardLink implements BoardEndpoint {
   private stateValue: BoardState = "closed";
   private helloValue: HelloFrame | undefined;
   private binding: BindingInterface | undefined;
-  private port: SerialPortStream | undefined;
+  private port: BindingPortInterface | undefined;
+  private reader: PortReader | undefined;
+  /** Writes one at a time, as the binding contract asks. */
+  private writing: Promise<void> = Promise.resolve();
   private readonly channel: CommandChannel;
   private readonly watchdog: SilenceWatchdog;
   private readonly backoff: Backoff;
@@ -96,6 +106,11 @@ export class BoardLink implements BoardEndpoint {
     });
     this.watchdog = new SilenceWatchdog(this.timers, options.silenceMs ?? 2000, (ms) => this.onSilent(ms));
     this.backoff = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0.2, ...options.backoff });
+  }
+
+  /** The reader of the open port ("poll", "await" or "stream"), and its read count; undefined while closed. */
+  get portReader(): Pick<PortReader, "kind" | "reads"> | undefined {
+    return this.reader;
   }
 
   get state(): BoardState {
@@ -210,44 +225,57 @@ export class BoardLink implements BoardEndpoint {
     }
   }
 
-  private openPort(): Promise<SerialPortStream> {
-    return new Promise((resolve, reject) => {
-      void (async () => {
-        this.binding ??= (await import("serialport")).SerialPort.binding as BindingInterface;
-        const port = new SerialPortStream({ binding: this.binding, path: this.path, baudRate: this.baudRate, autoOpen: false });
-        port.on("data", (chunk: Buffer) => {
-          if (port === this.port) this.receive(chunk);
-        });
-        port.on("close", (err: Error | null) => this.onPortGone(port, err ? err.message : "port closed"));
-        port.on("error", (err: Error) => this.onPortGone(port, err.message));
-        port.open((err) => {
-          if (err) {
-            port.removeAllListeners();
-            reject(new TransportError("EP_ERR_PORT_OPEN", `${this.label}: cannot open ${this.path} at ${this.baudRate} baud: ${err.message}`, { cause: err }));
-            return;
-          }
-          this.port = port;
-          resolve(port);
-        });
-      })().catch(reject);
-    });
+  private async openPort(): Promise<BindingPortInterface> {
+    this.binding ??= (await import("serialport")).SerialPort.binding as BindingInterface;
+    let port: BindingPortInterface;
+    try {
+      port = await this.binding.open({ path: this.path, baudRate: this.baudRate });
+    } catch (err) {
+      throw new TransportError("EP_ERR_PORT_OPEN", `${this.label}: cannot open ${this.path} at ${this.baudRate} baud: ${(err as Error).message}`, { cause: err });
+    }
+    let reader: PortReader;
+    try {
+      reader = createPortReader(
+        port,
+        { kind: this.options.reader, bufferBytes: this.options.readBytes, path: this.path, baudRate: this.baudRate },
+        {
+          onData: (view) => {
+            if (port === this.port) this.receive(view);
+          },
+          onLost: (reason) => this.onPortGone(port, reason),
+        },
+      );
+    } catch (err) {
+      await port.close().catch(() => undefined);
+      throw err;
+    }
+    this.port = port;
+    this.reader = reader;
+    this.writing = Promise.resolve();
+    reader.start();
+    return port;
   }
 
   private async closePort(): Promise<void> {
     const port = this.port;
     this.port = undefined;
+    this.reader?.stop();
+    this.reader = undefined;
     // A frame cut short by the loss must not swallow the first frame after the reopen.
     if (this.decoder.pendingBytes() > 0) this.decoder.push(DELIMITER);
-    if (!port) return;
-    port.removeAllListeners("data");
-    if (!port.isOpen) return;
-    await new Promise<void>((resolve) => port.close(() => resolve()));
+    if (!port || !port.isOpen) return;
+    await port.close().catch(() => undefined);
   }
 
   private writeBytes(bytes: Uint8Array): void {
     const port = this.port;
     if (!port || !port.isOpen) throw new Error(`${this.path} is not open`);
-    port.write(bytes);
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.writing = this.writing
+      .then(() => port.write(buffer))
+      .catch((err: Error & { canceled?: boolean }) => {
+        if (!err.canceled) this.onPortGone(port, `write failed: ${err.message}`);
+      });
   }
 
   /**
@@ -267,7 +295,7 @@ export class BoardLink implements BoardEndpoint {
     this.lose(`silent for ${Math.round(silentMs)} ms`);
   }
 
-  private onPortGone(port: SerialPortStream, reason: string): void {
+  private onPortGone(port: BindingPortInterface, reason: string): void {
     if (port !== this.port || this.ownerClosed) return;
     this.stats.disconnects++;
     this.emit("disconnected", `port lost: ${reason}`, { reason });

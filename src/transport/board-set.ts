@@ -38,7 +38,7 @@ export interface BoardSetOptions {
   sinks?: Partial<Record<BoardRole, FrameSink>>;
   binding?: BindingInterface;
   /** Link overrides (identify wait, command timeout, silence, backoff); the defaults are the datasheet's. */
-  link?: Pick<BoardLinkOptions, "identifyWaitMs" | "commandTimeoutMs" | "silenceMs" | "backoff">;
+  link?: Pick<BoardLinkOptions, "identifyWaitMs" | "commandTimeoutMs" | "silenceMs" | "backoff" | "reader" | "readBytes">;
   /** Discovery overrides (listing, bauds, timeouts). */
   discovery?: Omit<DiscoveryOptions, "pinned" | "reserved" | "binding" | "timers">;
   timers?: Timers;
