@@ -46,6 +46,9 @@ NODE="$(command -v node || true)"
 [ -n "$NODE" ] || die "node is not installed (Node.js 20 or 22; README \"On a Raspberry Pi\")"
 major="$("$NODE" -p 'process.versions.node.split(".")[0]')"
 [ "$major" -ge 20 ] || die "node $("$NODE" -v) is too old: edgeprop needs Node.js 20 or newer"
+case "$APP" in
+  /home/*|/root/*) die "the service cannot see $APP (ProtectHome=yes): clone edgeprop to /opt/edgeprop and run its deploy/install.sh" ;;
+esac
 AS_ROOT=0
 [ "$(id -u)" = 0 ] && AS_ROOT=1
 
