@@ -53,7 +53,7 @@ export class KeptModel {
       this.guard("registry", () => {
         const active = t.loadActive((msg) => this.h.log.error(msg));
         if (active) this.swap(active, "start");
-        else t.begin(this.h.get(), this.h.scores() as unknown as Record<string, unknown>);
+        else t.begin(this.h.get(), this.h.scores());
       });
     }
     this.publish("start");
@@ -68,7 +68,7 @@ export class KeptModel {
     }
     const m = this.h.get();
     const t = this.track;
-    if (t) this.guard("registry", () => t.update(m, this.h.scores() as unknown as Record<string, unknown>));
+    if (t) this.guard("registry", () => t.update(m, this.h.scores()));
     this.guard("model file", () => saveIn(this.h.modelDir, m));
     this.publish("label");
   }
@@ -107,7 +107,7 @@ export class KeptModel {
       this.rolledBack = true;
       this.h.onRollback(r);
       const t = this.track;
-      if (t) this.guard("registry", () => t.rollback(m, r, this.h.scores() as unknown as Record<string, unknown>));
+      if (t) this.guard("registry", () => t.rollback(m, r, this.h.scores()));
       this.guard("model file", () => saveIn(this.h.modelDir, m));
       this.publish("rollback");
     };

@@ -71,13 +71,13 @@ export class VersionTrack {
 
   /** A model that did not come from the registry (a new one, or a file in modelDir): a loaded one is
    *  registered as it is, so estimates name a registered version. */
-  begin(model: OnlineModel, metrics: Record<string, unknown>): void {
+  begin(model: OnlineModel, metrics: object): void {
     if (this.current !== null || model.version === 0) return;
     this.update(model, { ...metrics, loadedFromModelDir: true });
   }
 
-  update(model: OnlineModel, metrics: Record<string, unknown>): string {
-    const name = this.freeName(`${model.versionName()}`);
+  update(model: OnlineModel, metrics: object): string {
+    const name = this.freeName(model.versionName());
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `${name}.epnn`);
     saveOnlineModel(model, file);
@@ -93,7 +93,7 @@ export class VersionTrack {
   }
 
   /** After the model rolled itself back to the checkpoint `r.to` (an update of this branch). */
-  rollback(model: OnlineModel, r: RollbackReport, scores: Record<string, unknown>): string {
+  rollback(model: OnlineModel, r: RollbackReport, scores: object): string {
     const from = this.current;
     for (const k of [...this.names.keys()]) if (k > r.to) this.names.delete(k);
     const reason = `automatic: running loss ${r.anchorError.toFixed(3)} against ${r.baseline.toFixed(3)} after ${from ?? "?"}; ` +
