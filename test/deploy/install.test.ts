@@ -136,6 +136,18 @@ describe("deploy/install.sh", () => {
     expect(snapshot(fresh)).toEqual(before);
   });
 
+  it("ships udev rules made of well-formed KEY op \"value\" pairs", () => {
+    const key = /^(ACTION|SUBSYSTEMS?|KERNEL|ENV\{[A-Z_.]+\}|ATTRS?\{\w+\}|GROUP|MODE|SYMLINK|GOTO|LABEL)(==|!=|=|\+=)"[^"]*"$/;
+    const rules = readFileSync(join(repo, "deploy/98-edgeprop.rules"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    expect(rules.length).toBe(6);
+    for (const rule of rules) for (const pair of rule.split(", ")) expect(pair, rule).toMatch(key);
+    expect(rules.join("\n")).toContain('GROUP="dialout", MODE="0660"');
+    // the pinning examples, once uncommented, are well-formed too
+    const pins = readFileSync(join(repo, "deploy/98-edgeprop.rules"), "utf8").match(/^#   SUBSYSTEM==.*$/gm)!;
+    expect(pins).toHaveLength(2);
+    for (const pin of pins) for (const pair of pin.slice(4).split(", ")) expect(pair).toMatch(key);
+  });
+
   it("renders a unit that `systemd-analyze verify` accepts without a warning", () => {
     const r = spawnSync("systemd-analyze", ["verify", join(root, "etc/systemd/system/edgeprop.service")], { encoding: "utf8" });
     expect(r.error, "systemd-analyze comes with Debian's systemd package (.ci/run installs it)").toBeUndefined();

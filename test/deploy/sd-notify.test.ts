@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { notifySocket, openNotifier, watchdogIntervalMs } from "../../plugins/health/sd-notify.ts";
 import { startHealthHost } from "./support/health-host.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "edgeprop-notify-"));
@@ -72,5 +73,23 @@ describe("systemd notifications", () => {
     } finally {
       if (saved !== undefined) process.env.NOTIFY_SOCKET = saved;
     }
+  });
+
+  it("reads the watchdog interval as systemd's sd_watchdog_enabled does", () => {
+    expect(watchdogIntervalMs({ WATCHDOG_USEC: "30000000" }, 42)).toBe(15_000);
+    expect(watchdogIntervalMs({ WATCHDOG_USEC: "30000000", WATCHDOG_PID: "42" }, 42)).toBe(15_000);
+    expect(watchdogIntervalMs({ WATCHDOG_USEC: "30000000", WATCHDOG_PID: "7" }, 42)).toBeNull(); // another process's
+    expect(watchdogIntervalMs({}, 42)).toBeNull();
+    expect(watchdogIntervalMs({ WATCHDOG_USEC: "soon" }, 42)).toBeNull();
+    expect(notifySocket({})).toBeNull();
+    expect(notifySocket({ NOTIFY_SOCKET: "/run/systemd/notify" })).toBe("/run/systemd/notify");
+    expect(() => openNotifier("@/org/freedesktop/systemd1/notify")).toThrow(/abstract socket/);
+  });
+
+  it("reports a send to a socket nobody listens on", () => {
+    const n = openNotifier(join(dir, "nobody.sock"));
+    expect(n.send("READY=1")).toBe(false);
+    expect(n.lastError).toMatch(/send/);
+    n.close();
   });
 });
