@@ -4,6 +4,7 @@
 // An abstract socket name ("@…") is not supported by that addon; systemd gives services a path
 // (/run/systemd/notify), so this only matters for unusual set-ups, and is reported once.
 import { createRequire } from "node:module";
+import { constants } from "node:os";
 
 export interface Notifier {
   readonly path: string;
@@ -49,7 +50,7 @@ export function openNotifier(path: string): Notifier {
       // unix-dgram calls back synchronously (a non-blocking sendto)
       socket.send(buf, 0, buf.length, path, (err) => {
         ok = !err;
-        notifier.lastError = err ? `${err.message}` : null;
+        notifier.lastError = err ? errnoText(err) : null;
       });
       return ok;
     },
@@ -57,4 +58,11 @@ export function openNotifier(path: string): Notifier {
   };
   socket.on("error", (err) => (notifier.lastError = err.message));
   return notifier;
+}
+
+/** unix-dgram reports `send -111`: name the errno (ECONNREFUSED). */
+function errnoText(err: Error): string {
+  const code = Number((err as NodeJS.ErrnoException).errno);
+  const name = Object.entries(constants.errno).find(([, v]) => v === -code || v === code)?.[0];
+  return name ? `${err.message} (${name})` : err.message;
 }

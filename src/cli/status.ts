@@ -6,7 +6,7 @@
 // longer than the limit, a data folder short of space, the job log unreadable); 2 on bad usage.
 // Config: --config FILE, else ./edgeprop.yaml (.yml, .json), else /etc/edgeprop/edgeprop.yaml (the
 // service install, deploy/install.sh), else edgeprop's config/default.yaml.
-import { existsSync, statfsSync } from "node:fs";
+import { existsSync, statfsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { InstallationConfig } from "../runtime/index.ts";
@@ -76,8 +76,8 @@ function gather(config: InstallationConfig, now: number): Gathered {
     }
   }
   const jobLog = readJobLog(config);
-  const folders = [...new Set([config.host.dataDir, ...(jobLog ? [dirname(jobLog.file)] : [])])];
-  return { now, status, statusError, pidAlive: status ? pidAlive(status.pid) : null, disks: folders.map(diskOf), jobLog };
+  const folders = [config.host.dataDir, ...(jobLog ? [dirname(jobLog.file)] : [])];
+  return { now, status, statusError, pidAlive: status ? pidAlive(status.pid) : null, disks: onePerDevice(folders).map(diskOf), jobLog };
 }
 
 function pidAlive(pid: number): boolean {
@@ -89,10 +89,25 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Free space where `folder` is, or will be (its nearest existing parent). */
-function diskOf(folder: string): DiskInfo | { folder: string; error: string } {
+/** The nearest existing folder: where `folder` is, or will be. */
+function existing(folder: string): string {
   let at = folder;
   while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  return at;
+}
+
+/** The first of the folders on each file system. */
+function onePerDevice(folders: string[]): string[] {
+  const seen = new Set<number>();
+  return folders.filter((f) => {
+    const dev = statSync(existing(f)).dev;
+    return seen.has(dev) ? false : (seen.add(dev), true);
+  });
+}
+
+/** Free space where `folder` is, or will be. */
+function diskOf(folder: string): DiskInfo | { folder: string; error: string } {
+  const at = existing(folder);
   try {
     const s = statfsSync(at);
     return { folder, freeMb: (s.bavail * s.bsize) / 1048576, totalMb: (s.blocks * s.bsize) / 1048576 };
