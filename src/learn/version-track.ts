@@ -82,7 +82,7 @@ export class VersionTrack {
     const file = join(this.dir, `${name}.epnn`);
     saveOnlineModel(model, file);
     this.registry.register({
-      version: name, kind: this.kind, parent: this.current, path: `${MODELS_FOLDER}/${name}.epnn`, activate: true,
+      version: name, kind: this.kind, parent: this.current, path: `${MODELS_FOLDER}/${name}.epnn`, activate: true, quietly: true,
       metrics: { ...metrics, updates: model.version, labels: model.labels, rollbacks: model.rollbacks },
     });
     this.names.set(model.version, name);

@@ -26,8 +26,11 @@ export interface NewModel {
   path?: string | null;
   blob?: Uint8Array | null;
   metrics?: Record<string, unknown>;
-  /** Make it the active version of its kind at once. */
+  /** Make it the active version of its kind at once (a `promoted` event, also in `events`). */
   activate?: boolean;
+  /** With activate: a learner's own next version, made active with its `registered` event only
+   *  (no promotion event per label; promotions by people and rollbacks stay visible). */
+  quietly?: boolean;
 }
 
 export interface ModelEvent {
@@ -80,7 +83,8 @@ export class ModelRegistry {
       this.db.prepare(`INSERT INTO models (version, kind, created, parent, path, blob, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(m.version, m.kind, this.now(), m.parent ?? null, m.path ?? null, m.blob ? Buffer.from(m.blob) : null, JSON.stringify(m.metrics ?? {}));
       this.event(m.version, m.kind, "registered", null);
-      if (m.activate) this.setActive(m.version, m.kind, "promoted", null);
+      if (m.activate && m.quietly) this.setActive(m.version, m.kind, null, null);
+      else if (m.activate) this.setActive(m.version, m.kind, "promoted", null);
     }).immediate();
     return this.get(m.version)!;
   }
@@ -113,10 +117,11 @@ export class ModelRegistry {
     return this.db.prepare(`SELECT version, kind, type, time, reason FROM model_events ${kind ? "WHERE kind = ?" : ""} ORDER BY id`).all(...(kind ? [kind] : [])) as ModelEvent[];
   }
 
-  private setActive(version: string, kind: string, type: "promoted" | "rolled-back", reason: string | null): void {
+  /** type null: no event (see NewModel.quietly). */
+  private setActive(version: string, kind: string, type: "promoted" | "rolled-back" | null, reason: string | null): void {
     this.db.prepare(`UPDATE models SET active = 0 WHERE kind = ? AND active = 1`).run(kind);
     this.db.prepare(`UPDATE models SET active = 1 WHERE version = ?`).run(version);
-    this.event(version, kind, type, reason);
+    if (type) this.event(version, kind, type, reason);
   }
 
   /** Makes `version` the active model of its kind. */

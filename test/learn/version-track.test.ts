@@ -82,6 +82,10 @@ describe("learner versions in the model registry", () => {
     // the update after the rollback repeats an update count: it gets a name of its own
     expect(rows.some((m) => /^judder-v\d+-2$/.test(m.version))).toBe(true);
     expect(k.jobLog.db.prepare("SELECT count(*) FROM events WHERE type = 'model.rolled-back'").pluck().get()).toBe(k.rollbacks.length);
+    // a learner's own updates are registrations, not promotions: the events show rollbacks only
+    expect(k.jobLog.models.history("judder").filter((h) => h.type === "registered").length).toBe(updates);
+    expect(k.jobLog.models.history("judder").some((h) => h.type === "promoted")).toBe(false);
+    expect(k.jobLog.db.prepare("SELECT count(*) FROM events WHERE type LIKE 'model.%'").pluck().get()).toBe(k.rollbacks.length);
     // only the newest 5 version files are kept; the newest is the active one's
     const files = readdirSync(join(root, "a", "models"));
     expect(files.length).toBe(5);

@@ -36,6 +36,21 @@ describe("model registry", () => {
     log.close();
   });
 
+  it("a learner's own versions activate quietly; rollbackTo returns to an earlier one with the reason", () => {
+    const log = JobLog.open(tempDb());
+    const reg = log.models;
+    for (const v of [1, 2, 3]) reg.register({ version: `r-${v}`, kind: "ra", parent: v > 1 ? `r-${v - 1}` : null, blob: new Uint8Array([v]), activate: true, quietly: true });
+    expect(reg.active("ra")?.version).toBe("r-3");
+    expect(reg.history("ra").map((e) => e.type)).toEqual(["registered", "registered", "registered"]);
+    expect(log.events({ type: "model.promoted" })).toEqual([]);
+    expect(reg.rollbackTo("r-1", "automatic: loss up").version).toBe("r-1");
+    expect(reg.active("ra")?.version).toBe("r-1");
+    expect(reg.history("ra").at(-1)).toMatchObject({ type: "rolled-back", version: "r-1", reason: "automatic: loss up" });
+    expect(log.events({ type: "model.rolled-back" })).toHaveLength(1);
+    expect(() => reg.rollbackTo("r-9", "x")).toThrowError(expect.objectContaining({ code: "EP_ERR_STORE_NOT_FOUND" }));
+    log.close();
+  });
+
   it("a corrupted model file falls back to the previous version, which becomes active (with the reason)", () => {
     const file = tempDb();
     const dir = join(file, "..");
