@@ -1,7 +1,8 @@
 // `edgeprop run`: the shop controller. On real boards (the default; config: --config FILE, else
 // ./edgeprop.yaml, else edgeprop's config/default.yaml): finds and identifies the sensor boards,
 // keeps them connected, optionally captures their bytes, prints a board status line, and runs the
-// pipeline (job tracker → features → judder / cut-quality rules → records → console, JSON lines).
+// pipeline (job tracker → features → judder / cut-quality learners → records → console, JSON lines,
+// job log, dashboard).
 // With no boards it says so loudly and keeps looking; it never falls back to simulated data.
 //
 // `edgeprop run --sim`: the same controller against the firmware simulator on two ptys
