@@ -1,10 +1,11 @@
 // health: publishes the running controller's health for `edgeprop status` and for systemd.
 // - Status file (status-file.ts): boards, the job in progress, the last job, model versions,
-//   rewritten atomically every `writeMs`, and once more on stop with `stoppedAt` set.
+//   rewritten atomically every `writeMs`, and once more on stop (`stoppedAt` set when the process
+//   was told to stop by a signal).
 // - systemd (sd-notify.ts), only when $NOTIFY_SOCKET is set (a Type=notify unit; otherwise
 //   nothing is sent and nothing is loaded): READY=1 when this plugin starts, WATCHDOG=1 every
 //   $WATCHDOG_USEC / 2 from an event-loop timer (so a blocked event loop stops the pings and
-//   systemd restarts the service), STATUS=<summary> with them, STOPPING=1 when the host stops.
+//   systemd restarts the service), STATUS=<summary> with them, STOPPING=1 on SIGTERM / SIGINT.
 // List it just before the source (boards) in the config: plugins without dependencies start in
 // config order and stop in reverse, so READY=1 goes out when the consumers have started (the
 // source's start only begins opening ports in the background: a controller looking for its boards
@@ -80,8 +81,20 @@ export default definePlugin(
       if (notifier && !notifier.send(message)) ctx.log.warn({ socket: notifier.path, err: notifier.lastError }, "systemd notification not sent");
     };
 
+    // The process is being stopped (SIGTERM: systemd's stop; SIGINT: Ctrl-C), as opposed to this
+    // plugin being restarted by the host after a failure: only then STOPPING=1 (systemd would
+    // otherwise start its stop timeout and kill a running controller) and `stoppedAt`.
+    let terminating = false;
+    const onSignal = (): void => {
+      if (terminating) return;
+      terminating = true;
+      notify("STOPPING=1\nSTATUS=stopping");
+    };
+
     return {
       start() {
+        process.on("SIGTERM", onSignal);
+        process.on("SIGINT", onSignal);
         write();
         ctx.timers.setInterval(() => write(), config.writeMs);
         const socket = config.notify ? notifySocket() : null;
@@ -103,10 +116,11 @@ export default definePlugin(
         }
       },
       stop() {
-        notify("STOPPING=1\nSTATUS=stopping");
+        process.off("SIGTERM", onSignal);
+        process.off("SIGINT", onSignal);
         notifier?.close();
         notifier = null;
-        write(true);
+        write(terminating);
       },
     };
   },

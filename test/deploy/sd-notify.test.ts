@@ -1,9 +1,9 @@
 // The health plugin talks to systemd: a fake NOTIFY_SOCKET (a unix datagram socket bound here,
 // through the same unix-dgram addon) receives READY=1, then WATCHDOG=1 every WATCHDOG_USEC / 2,
-// none while the controller's event loop is blocked, and STOPPING=1 on stop. Without
+// none while the controller's event loop is blocked, and STOPPING=1 on SIGTERM. Without
 // NOTIFY_SOCKET nothing is sent and the unix-dgram addon is not even loaded.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +55,8 @@ describe("systemd notifications", () => {
     expect(before.length).toBeLessThanOrEqual(7);
     expect(after.length).toBeGreaterThanOrEqual(2);
     expect(texts.at(-1)).toBe("STOPPING=1\nSTATUS=stopping");
+    const last = JSON.parse(readFileSync(join(dir, "data", "health", "status.json"), "utf8"));
+    expect(last.stoppedAt).toMatch(/^\d{4}-/); // told to stop by a signal
   });
 
   it("sends nothing and loads nothing without NOTIFY_SOCKET", async () => {
@@ -68,6 +70,8 @@ describe("systemd notifications", () => {
       await new Promise((r) => setTimeout(r, 450));
       await host.stop();
       expect(host.metrics.value("health.watchdog-pings")).toBe(0);
+      // stopped without a signal (as when the host restarts the plugin): not marked stopped
+      expect(JSON.parse(readFileSync(join(dir, "quiet", "status.json"), "utf8")).stoppedAt).toBeNull();
       expect(host.metrics.value("health.status-writes")).toBeGreaterThanOrEqual(3);
       expect(require.cache[addon]).toBeUndefined();
     } finally {

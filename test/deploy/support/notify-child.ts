@@ -1,6 +1,6 @@
 // Child process for sd-notify.test.ts: runs the health plugin with the test's NOTIFY_SOCKET and
 // WATCHDOG_USEC, then blocks its own event loop for BLOCK_MS between two marker datagrams sent
-// from this same thread, then stops the host (SIGTERM-like clean stop).
+// from this same thread, then sends itself SIGTERM and stops the host.
 import { createRequire } from "node:module";
 import { startHealthHost } from "./health-host.ts";
 
@@ -22,5 +22,9 @@ while (performance.now() < until) {
 }
 mark("X_TEST=block-end");
 await sleep(800);
-await host.stop();
+// stopped as systemd stops it (as `edgeprop run` does: SIGTERM → host.stop())
+await new Promise<void>((done) => {
+  process.once("SIGTERM", () => void host.stop().then(done));
+  process.kill(process.pid, "SIGTERM");
+});
 marker.close();
