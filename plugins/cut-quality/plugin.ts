@@ -149,8 +149,8 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
       }
       return {
         start() {
-          if (labelChannel) {
-            log = openModelLog(config.db);
+          if (labelChannel) log = openModelLog(config.db, (msg) => ctx.log.error(msg));
+          if (log) {
             kept.residual.attachTrack(new VersionTrack(log.models, log.file, kinds.residual, config.keepVersions));
             kept.ra.attachTrack(new VersionTrack(log.models, log.file, kinds.ra, config.keepVersions));
             ctx.timers.setInterval(() => {

@@ -115,8 +115,8 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
       }
       return {
         start() {
-          if (labelChannel) {
-            log = openModelLog(config.db);
+          if (labelChannel) log = openModelLog(config.db, (msg) => ctx.log.error(msg));
+          if (log) {
             kept.attachTrack(new VersionTrack(log.models, log.file, modelOptions, config.keepVersions));
             ctx.timers.setInterval(() => kept.poll(), config.registryPollMs ?? 1000);
           }

@@ -25,9 +25,16 @@ import type { OnlineModel, OnlineModelOptions, RollbackReport } from "./online-m
 export const MODELS_FOLDER = "models";
 
 /** A connection of the learner's own to the job log (`db`, else the default location), like the
- *  commands' (no owner lock: the job-log plugin owns the log). */
-export function openModelLog(db: string | undefined): JobLog {
-  return JobLog.open(db ? resolve(db) : defaultDbPath());
+ *  commands' (no owner lock: the job-log plugin owns the log); null, reported through `onError`,
+ *  when it cannot be opened (the learner then runs on without registering versions). */
+export function openModelLog(db: string | undefined, onError: (msg: string) => void): JobLog | null {
+  const file = db ? resolve(db) : defaultDbPath();
+  try {
+    return JobLog.open(file);
+  } catch (err) {
+    onError(`model registry in ${file} not available (${errorText(err)}): model versions are not registered until the controller restarts`);
+    return null;
+  }
 }
 
 export class VersionTrack {

@@ -3,14 +3,14 @@
 // running scores, a burst of poisoned labels giving an automatic rollback recorded with its reason,
 // learning going on from the restored version, old version files pruned, and a version promoted
 // by someone else taken up by the running learner.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { JobLog } from "../../src/store/index.ts";
 import { JudderLearner, judderModelOptions } from "../../src/learn/learners.ts";
 import { KeptModel } from "../../src/learn/kept-model.ts";
-import { VersionTrack } from "../../src/learn/version-track.ts";
+import { openModelLog, VersionTrack } from "../../src/learn/version-track.ts";
 import { RunningJudderScores } from "../../src/learn/running-scores.ts";
 import type { LearnerStatus } from "../../src/learn/learner-status.ts";
 import type { Logger, ObjectWriter } from "../../src/runtime/index.ts";
@@ -93,6 +93,16 @@ describe("learner versions in the model registry", () => {
     expect(k.statuses.filter((s) => s.cause === "rollback").length).toBe(k.rollbacks.length);
     expect(k.statuses.at(-1)).toMatchObject({ learner: "judder", kind: "judder", version: k.kept.name(k.learner.model), source: "model", registry: true, scores: k.scores.scores() });
     k.jobLog.close();
+  });
+
+  it("a log that cannot be opened is reported, naming the file, and gives no registry (the learner runs on)", () => {
+    const bad = join(root, "bad", "job-log.sqlite");
+    mkdirSync(join(root, "bad"), { recursive: true });
+    writeFileSync(bad, "not a database, just text that is long enough to have a first page".repeat(100));
+    const errors: string[] = [];
+    expect(openModelLog(bad, (m) => errors.push(m))).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`model registry in ${bad} not available`);
   });
 
   it("a version promoted by someone else is taken up by the running learner; a restart starts from the active version", () => {
