@@ -29,8 +29,9 @@ export const configSchema = z.object({
 /** Stored per revolution: these, then the vib_* fields of features.revs, then STORED_TAIL. */
 const STORED_META = ["lroUm", "rpm", "wanderUm"] as const;
 const STORED_TAIL = ["comp", "pass", "tool"] as const;
-/** Layout version of the stored vector (1: without STORED_TAIL). */
-const NAMES_VERSION = 2;
+/** Layout version of the stored vector (1: without STORED_TAIL; 2: without the ph_* phasors).
+ *  A log keeps the names of each version it has seen, so a new layout needs a new number. */
+const NAMES_VERSION = 3;
 const PHASE_NAMES = ["idle", "measure", "cut", "check"] as const;
 
 export default definePlugin(

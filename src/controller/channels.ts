@@ -9,6 +9,7 @@
 //   console, jsonl-log, job-log : jobs.records (+ features.revs, job events for live progress)
 import { numericChannel, objectChannel } from "../runtime/index.ts";
 import { FEATURE_NAMES } from "../dsp/vib-layout.ts";
+import { PHASOR_NAMES } from "../dsp/phasor-layout.ts";
 
 /** VIB samples as sent: t µs, raw counts x y z, saturation bits, continuity segment, w = arrival
  *  (performance.now() ms when the bytes were pushed; NaN in a replay). */
@@ -55,10 +56,13 @@ export const StreamKind = { START: 1, REV: 2, CUT_END: 3, END: 4 } as const;
 /** `phase` column: lathe state 1 measure, 2 cut, 3 check; −1 no phase (the state changed). */
 export const NO_PHASE = -1;
 
-/** jobs.stream's columns, then the revolution's measurements, then the vibration features. */
+/** jobs.stream's columns, then the revolution's measurements, then the vibration features, then
+ *  the phasors of orders 1..4 of the probe and each axis (src/dsp/phasor-layout.ts; appended last
+ *  so that the columns before them keep their places). */
 export const REV_META_FIELDS = ["kind", "ordinal", "t", "period", "phase", "comp", "pass", "tool", "ok", "lroUm", "rpm", "wanderUm", "latencyMs"] as const;
 export const VIB_FIELDS = FEATURE_NAMES.map((n) => `vib_${n}`);
-export const featureRevs = numericChannel("features.revs", { fields: [...REV_META_FIELDS, ...VIB_FIELDS], capacity: 1024 });
+export const PHASOR_FIELDS = PHASOR_NAMES.map((n) => `ph_${n}`);
+export const featureRevs = numericChannel("features.revs", { fields: [...REV_META_FIELDS, ...VIB_FIELDS, ...PHASOR_FIELDS], capacity: 1024 });
 
 /** What the tracker knows about an ended job (the record builder joins it by ordinal). */
 export interface EndedJob {

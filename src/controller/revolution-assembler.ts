@@ -9,6 +9,8 @@
 //   rpm       60e6 / period
 //   wanderUm  change of the 1st-order runout phasor since the previous revolution (RunoutWander)
 //   vib_*     VibFeatures of the accelerometer (vib-layout.ts)
+//   ph_*      phasors of orders 1..4 of the probe fit and of each axis' angle grid (phasor-layout.ts),
+//             the axes' refitted without short synchronous transients (robust-orders.ts: hard spots)
 // Rows that are not revolutions pass through in order behind the revolutions before them.
 //
 // Allocation-free after construction: input arrives as channel columns + slot numbers, output is
@@ -16,6 +18,9 @@
 import { RunoutFit, RunoutResult } from "../dsp/runout.ts";
 import { RunoutWander, WanderResult } from "../dsp/runout-wander.ts";
 import { VibFeatures } from "../dsp/vib-features.ts";
+import { AXES } from "../dsp/vib-layout.ts";
+import { copyOrders, PHASOR_NAMES, PHASOR_ORDERS, PhasorBlock } from "../dsp/phasor-layout.ts";
+import { RobustOrders } from "../dsp/robust-orders.ts";
 import { REV_META_FIELDS, StreamKind } from "./channels.ts";
 
 const STREAM_WIDTH = 8;
@@ -63,7 +68,9 @@ export class RevolutionAssembler {
   readonly vibFeatures = new VibFeatures();
   readonly runout = new RunoutFit({ orders: 6 });
   readonly wander = new RunoutWander(6);
-  /** Output row: REV_META_FIELDS then vibFeatures.features. */
+  /** The axes' phasors for features.revs: low orders refitted without short synchronous transients. */
+  readonly robust = new RobustOrders({ bins: this.vibFeatures.angleGrid.bins, orders: PHASOR_ORDERS });
+  /** Output row: REV_META_FIELDS, vibFeatures.features, then PHASOR_NAMES. */
   readonly row: Float64Array;
   /** Rows lost because the queue was full; revolutions completed; of those not ok. */
   readonly stats = { queueFull: 0, revolutions: 0, dropped: 0 };
@@ -81,7 +88,7 @@ export class RevolutionAssembler {
     this.run = new Ring(options.runCapacity ?? 16384, 1, 1000, 0.1);
     this.qCap = options.queue ?? 1024;
     this.q = new Float64Array(this.qCap * STREAM_WIDTH);
-    this.row = new Float64Array(META + this.vibFeatures.features.length);
+    this.row = new Float64Array(META + this.vibFeatures.features.length + PHASOR_NAMES.length);
   }
 
   setVibBoard(rateHz: number, lsb: number): void {
@@ -207,6 +214,12 @@ export class RevolutionAssembler {
     row[Row.wanderUm] = this.wander.result[WanderResult.ORDER1];
     row[Row.latencyMs] = nowMs - lastW;
     row.set(vf.features, META);
+    const ph = META + vf.features.length;
+    copyOrders(this.runout.coefficients, row, ph + PhasorBlock.RUN);
+    for (let a = 0; a < AXES.length; a++) {
+      this.robust.fit(vf.grids[a], vf.phasors[a]);
+      copyOrders(this.robust.out, row, ph + PhasorBlock.AXIS * (1 + a));
+    }
   }
 
   /**

@@ -10,7 +10,7 @@
 //                    with the seed, `epochs` passes), scored on its held-out fold only.
 import { INPUT_INDEX } from "./job-inputs.ts";
 import type { JobSample } from "./job-sample.ts";
-import { CutQualityLearner, JudderLearner, type LearnerOptions } from "./learners.ts";
+import { CutQualityLearner, JudderLearner, judderModelOptions, raModelOptions, residualModelOptions, type LearnerOptions } from "./learners.ts";
 import { auc, binaryScores, mae, type BinaryScores } from "./metrics.ts";
 import { OnlineModel } from "./online-model.ts";
 import { judderTarget, raTarget, residualTarget } from "./targets.ts";
@@ -167,10 +167,11 @@ function hindsight(samples: readonly JobSample[], jobs: JobEval[], options: Eval
   // Residual runout is learned as the correction to the rule's estimate, as CutQualityLearner does.
   const base = (j: JobEval) => (j.residualRule === j.residualRule ? j.residualRule : 0);
   const zero = () => 0;
+  // The same networks as the learners' (options and input selection), trained offline.
   const targets: Array<{ key: "pHindsight" | "residualHindsight" | "raHindsight"; y: (j: JobEval) => number; offset: (j: JobEval) => number; task: "binary" | "regression"; opts?: LearnerOptions }> = [
-    { key: "pHindsight", y: (j) => j.judder, offset: zero, task: "binary", opts: options.judder },
-    { key: "residualHindsight", y: (j) => j.residual - base(j), offset: base, task: "regression", opts: options.cutQuality },
-    { key: "raHindsight", y: (j) => j.ra, offset: zero, task: "regression", opts: options.cutQuality },
+    { key: "pHindsight", y: (j) => j.judder, offset: zero, task: "binary", opts: judderModelOptions(options.judder) },
+    { key: "residualHindsight", y: (j) => j.residual - base(j), offset: base, task: "regression", opts: residualModelOptions(options.cutQuality) },
+    { key: "raHindsight", y: (j) => j.ra, offset: zero, task: "regression", opts: raModelOptions(options.cutQuality) },
   ];
   for (const t of targets) {
     for (let f = 0; f < folds; f++) {

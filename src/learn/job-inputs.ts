@@ -15,6 +15,28 @@
 //   c_wander_med          runout wander over the cut
 //   c_<axis>_<f>          ln of the median over the cut of rms, crest, kurtosis, order1..4, band orders/mid/chatter, subrev
 //   c_<axis>_chatter_max, c_<axis>_mid_max   ln of the largest band energy of any cut revolution
+//   co_*                  phase-coherent order analysis of the first cut pass (src/dsp/order-coherence.ts):
+//                         the probe's phasors over the compensated measure revolutions as reference (not
+//                         the cut's: the reported tool position lags, and a revolution with the tool
+//                         "< 10 mm" may already show the cut face), each axis' phasors over the first pass
+//                         (the tool cuts the incoming face all along it) minus those of the measure:
+//     co_gain_log         ln |ĝ|, the axial response per µm of runout (this car's cutting-force gain)
+//     co_gain_quad, co_axial_thick, co_radial_runout, co_radial_thick, co_axial_resid   fit figures
+//     co_dtv_log          ln(1 + DTV̂): the tangential response ÷ |ĝ|, peak-to-peak (µm-equivalent)
+//     co_dtv              DTV̂ itself, capped at DTV_CAP_UM (judder risk is logistic in DTV, not its log)
+//     co_tang_log         ln of the tangential response's peak-to-peak (g, uncalibrated)
+//     co_t1..co_t4        ln(1 + |T̂_k|), the thickness estimate's orders
+//     co_r1_<axis>_re/_im order-1 transfer conj(R₁)·D₁ / |R₁|² per axis (g/µm)
+//   c_wavy                ln Σ_{k=2..4} |W_k|: the waviness worn tips leave in the face (tip wear raises Ra
+//                         before chatter shows). F_k = the probe's mean phasors over the cut face (last pass,
+//                         tool ≥ CUT_FACE_TOOL_MM); the cut leaves a scaled, lagging copy of the incoming
+//                         runout R_k (compliance), one complex factor ρ = F_1 / R_1 for all orders, so
+//                         W_k = F_k − ρ R_k (R: the coherence reference; without one, W_k = F_k)
+//   p_wavy, p_chatter     the previous job's c_wavy and c_z_band_chatter (the last job that finished a cut
+//                         pass): the tips wear one cut per job, so the previous job is a second, noisy
+//                         look at the same tip state (NaN for the first job; a tip change makes it stale)
+//   c_y_high              ln of the median over the cut of the tangential orders 5..8 (synchronous
+//                         content beyond a disc's orders: hard-spot impulses that also reach orders 1..4)
 // Vibration quantities are logged (ln(v + 1e-9)): they span decades between a smooth cut and chatter.
 // A value is NaN when the phase had no usable revolution (the normaliser maps NaN to its mean).
 //
@@ -24,16 +46,24 @@ import { LatheState } from "../protocol/frames.ts";
 import { REV_META_FIELDS, StreamKind } from "../controller/channels.ts";
 import { AXES, AXIS_BASE, AxisSlot, FEATURE_NAMES, axisBlockSize } from "../dsp/vib-layout.ts";
 import { DEFAULT_BANDS } from "../dsp/band-spectrum.ts";
+import { CoherenceResult, OrderCoherence } from "../dsp/order-coherence.ts";
+import { PHASOR_ORDERS, PhasorBlock } from "../dsp/phasor-layout.ts";
 
 const META = REV_META_FIELDS.length;
 const R = Object.fromEntries(REV_META_FIELDS.map((f, i) => [f, i])) as Record<(typeof REV_META_FIELDS)[number], number>;
 const BLOCK = axisBlockSize(8, DEFAULT_BANDS.length);
 const band = (name: string): number => AxisSlot.ORDERS + 8 + DEFAULT_BANDS.findIndex((b) => b.name === name);
 const SUBREV = AxisSlot.ORDERS + 8 + DEFAULT_BANDS.length;
+/** First phasor column (features.revs: REV_META_FIELDS, FEATURE_NAMES, PHASOR_NAMES). */
+const PH = META + FEATURE_NAMES.length;
+const PH_STRIDE = 2 * PHASOR_ORDERS;
+const Y_HIGH = [4, 5, 6, 7].map((k) => META + AXIS_BASE + 1 * BLOCK + AxisSlot.ORDERS + k);
 const EPS = 1e-9;
 
 /** Tool position (mm from the outer edge) beyond which the probe's track has been cut (10 mm + 1). */
 export const CUT_FACE_TOOL_MM = 11;
+/** Cap of the co_dtv input, µm-equivalent (an estimate from a tiny gain can be wild). */
+export const DTV_CAP_UM = 60;
 /** Revolutions the rule's residual estimate takes the median over. */
 export const RULE_LAST_REVS = 5;
 
@@ -66,10 +96,32 @@ export const INPUT_NAMES: readonly string[] = Object.freeze([
   "c_lro_rule", "c_lro_in", "c_wander_med",
   ...CUT_VIB.map((t) => t.name),
   ...CUT_MAX.map((t) => t.name),
+  "co_gain_log", "co_gain_quad", "co_axial_thick", "co_radial_runout", "co_radial_thick", "co_axial_resid",
+  "co_dtv_log", "co_dtv", "co_tang_log", "co_t1", "co_t2", "co_t3", "co_t4",
+  "co_r1_x_re", "co_r1_x_im", "co_r1_y_re", "co_r1_y_im", "co_r1_z_re", "co_r1_z_im",
+  "c_y_high", "c_wavy", "p_wavy", "p_chatter",
 ]);
+
+/** What the judder network reads (OnlineModelOptions.use): what judder depends on, runout and
+ *  thickness variation, and how far the thickness estimate can be trusted (gain, fit residual,
+ *  hard-spot and loose-adapter indicators). The other inputs only add noise for this label. */
+export const JUDDER_INPUTS: readonly string[] = Object.freeze([
+  "m_lro_med", "m_lro_max", "m_lro_log", "co_dtv_log", "co_dtv", "co_gain_log", "co_axial_resid", "c_y_high", "m_wander_med",
+]);
+
+/** What the Ra network reads: the roughness causes' signatures (chatter, impulses, rust noise,
+ *  sub-revolution rattle, the tips' waviness) and speed. */
+export const RA_INPUTS: readonly string[] = Object.freeze(
+  INPUT_NAMES.filter(
+    (n) =>
+      /^c_[xyz]_(band_chatter|chatter_max|crest|kurtosis|band_mid|mid_max|subrev|rms)$/.test(n) ||
+      ["c_wavy", "p_wavy", "p_chatter", "c_y_high", "m_wander_med", "m_wander_max", "c_wander_med", "rpm", "c_lro_rule"].includes(n),
+  ),
+);
 export const INPUT_INDEX: Readonly<Record<string, number>> = Object.freeze(Object.fromEntries(INPUT_NAMES.map((n, i) => [n, i])));
-/** Row width the accumulator reads (REV_META_FIELDS + FEATURE_NAMES). */
-export const ROW_WIDTH = META + FEATURE_NAMES.length;
+const INPUT_CHATTER = INPUT_INDEX.c_z_band_chatter;
+/** Row width the accumulator reads (REV_META_FIELDS + FEATURE_NAMES + PHASOR_NAMES). */
+export const ROW_WIDTH = PH + 4 * PH_STRIDE;
 
 /** Per-phase ring of selected columns, with medians and maxima at the end. */
 class PhaseRing {
@@ -116,6 +168,16 @@ export class JobInputs {
   private ruleN = 0;
   private rulePass = -1;
   private readonly scratch: Float64Array;
+  private readonly coherence = new OrderCoherence(PHASOR_ORDERS);
+  /** Pass number of the job's first cut pass (−1 until its first cut revolution). */
+  private firstPass = -1;
+  private readonly yHigh: PhaseRing;
+  /** Probe phasor sums of orders 1..4 over the cut face of the current pass, [c1, s1, …, s4, n]. */
+  private readonly wavy = new Float64Array(9);
+  private wavyPass = -1;
+  /** [c_wavy, c_z_band_chatter] of this job's last finish() and of the previous job. */
+  private readonly last = new Float64Array(2).fill(Number.NaN);
+  private readonly prev = new Float64Array(2).fill(Number.NaN);
 
   /** capacity: revolutions kept per phase (the last ones); a real-length cut has ~600. */
   constructor(readonly capacity = 1024) {
@@ -123,6 +185,7 @@ export class JobInputs {
     this.measureLro = new PhaseRing([R.lroUm], capacity);
     this.cut = new PhaseRing([R.wanderUm, ...CUT_VIB.map((t) => t.col), ...CUT_MAX.map((t) => t.col)], capacity);
     this.cutIn = new PhaseRing([R.lroUm], capacity);
+    this.yHigh = new PhaseRing([0], capacity);
     this.scratch = new Float64Array(capacity);
   }
 
@@ -137,22 +200,41 @@ export class JobInputs {
       this.cutIn.reset();
       this.ruleN = 0;
       this.rulePass = -1;
+      this.coherence.reset();
+      this.firstPass = -1;
+      this.yHigh.reset();
+      this.wavy.fill(0);
+      this.wavyPass = -1;
+      if (this.last[0] === this.last[0] || this.last[1] === this.last[1]) this.prev.set(this.last);
+      this.last.fill(Number.NaN);
       return;
     }
     if (kind !== StreamKind.REV || row[R.ordinal] !== this.ordinal || row[R.ok] !== 1) return;
     const phase = row[R.phase];
     if (phase === LatheState.MEASURE) {
       this.measure.add(row);
-      if (row[R.comp] === 1) this.measureLro.add(row);
+      this.coherence.addBaseline(row, PH + PhasorBlock.AXIS, PH_STRIDE);
+      if (row[R.comp] === 1) {
+        this.measureLro.add(row);
+        this.coherence.addReference(row, PH + PhasorBlock.RUN);
+      }
     } else if (phase === LatheState.CUT) {
       this.cut.add(row);
       const tool = row[R.tool];
       if (tool < CUT_FACE_TOOL_MM - 1) this.cutIn.add(row);
+      if (this.firstPass < 0) this.firstPass = row[R.pass];
+      if (row[R.pass] === this.firstPass) {
+        this.coherence.addResponse(row, PH + PhasorBlock.AXIS, PH_STRIDE);
+      }
+      this.addHigh(row);
       if (row[R.pass] !== this.rulePass) {
         this.rulePass = row[R.pass];
         this.ruleN = 0;
       }
-      if (tool >= CUT_FACE_TOOL_MM) this.ruleLast[this.ruleN++ % RULE_LAST_REVS] = row[R.lroUm];
+      if (tool >= CUT_FACE_TOOL_MM) {
+        this.ruleLast[this.ruleN++ % RULE_LAST_REVS] = row[R.lroUm];
+        this.addWavy(row);
+      }
     }
   }
 
@@ -183,7 +265,86 @@ export class JobInputs {
     v[i++] = this.cut.stat(0, 0, s);
     for (let k = 0; k < CUT_VIB.length; k++) v[i++] = Math.log(this.cut.stat(1 + k, 0, s) + EPS);
     for (let k = 0; k < CUT_MAX.length; k++) v[i++] = Math.log(this.cut.stat(1 + CUT_VIB.length + k, 1, s) + EPS);
+    const co = this.coherence;
+    co.finish();
+    const r = co.result;
+    const g = r[CoherenceResult.GAIN];
+    v[i++] = Math.log((g < 0 ? -g : g) + EPS);
+    v[i++] = r[CoherenceResult.GAIN_QUAD];
+    v[i++] = r[CoherenceResult.AXIAL_THICK];
+    v[i++] = r[CoherenceResult.RADIAL_RUNOUT];
+    v[i++] = r[CoherenceResult.RADIAL_THICK];
+    v[i++] = r[CoherenceResult.AXIAL_RESIDUAL];
+    v[i++] = Math.log(1 + r[CoherenceResult.DTV]);
+    const dtv = r[CoherenceResult.DTV];
+    v[i++] = dtv > DTV_CAP_UM ? DTV_CAP_UM : dtv;
+    v[i++] = Math.log(r[CoherenceResult.TANGENTIAL_P2P] + EPS);
+    for (let k = 0; k < 4; k++) v[i++] = Math.log(1 + r[CoherenceResult.T1 + k]);
+    for (let k = 0; k < 6; k++) v[i++] = r[CoherenceResult.RATIO1 + k];
+    v[i++] = Math.log(this.yHigh.stat(0, 0, s) + EPS);
+    v[i++] = this.waviness();
+    this.last[0] = v[i - 1];
+    this.last[1] = v[INPUT_CHATTER];
+    v[i++] = this.prev[0];
+    v[i++] = this.prev[1];
     return v;
+  }
+
+  /** A cut-face revolution's probe orders 1..4 into the current pass's sums (reset on a new pass). */
+  private addWavy(row: ArrayLike<number>): void {
+    const w = this.wavy;
+    if (row[R.pass] !== this.wavyPass) {
+      this.wavyPass = row[R.pass];
+      w.fill(0);
+    }
+    const o = PH + PhasorBlock.RUN;
+    for (let k = 0; k < 8; k++) if (row[o + k] !== row[o + k]) return;
+    for (let k = 0; k < 8; k++) w[k] += row[o + k];
+    w[8]++;
+  }
+
+  /** c_wavy (see the header), after the coherence's finish(). */
+  private waviness(): number {
+    const w = this.wavy;
+    const n = w[8];
+    if (!(n > 0)) return Number.NaN;
+    const co = this.coherence;
+    const withRef = co.result[CoherenceResult.REFERENCE_REVS] > 0 && co.result[CoherenceResult.RESPONSE_REVS] > 0;
+    const R = co.reference;
+    let rc = 0;
+    let rs = 0;
+    if (withRef) {
+      // ρ = F_1 / R_1 (complex).
+      const r2 = R[0] * R[0] + R[1] * R[1];
+      const fc = w[0] / n;
+      const fs = w[1] / n;
+      if (r2 > 0) {
+        rc = (fc * R[0] + fs * R[1]) / r2;
+        rs = (fs * R[0] - fc * R[1]) / r2;
+      }
+    }
+    let amp = 0;
+    for (let k = 1; k < 4; k++) {
+      const xr = withRef ? R[2 * k] : 0;
+      const xi = withRef ? R[2 * k + 1] : 0;
+      const dc = w[2 * k] / n - (rc * xr - rs * xi);
+      const ds = w[2 * k + 1] / n - (rc * xi + rs * xr);
+      amp += Math.sqrt(dc * dc + ds * ds);
+    }
+    return Math.log(amp + EPS);
+  }
+
+  /** The coherence analysis of the last finish() (diagnostics: result, reference, response). */
+  get orderCoherence(): OrderCoherence {
+    return this.coherence;
+  }
+
+  /** Mean of the tangential orders 5..8 of a cut revolution into the yHigh ring. */
+  private addHigh(row: ArrayLike<number>): void {
+    let sum = 0;
+    for (let k = 0; k < Y_HIGH.length; k++) sum += row[Y_HIGH[k]];
+    this.scratch[0] = sum / Y_HIGH.length;
+    this.yHigh.add(this.scratch);
   }
 }
 

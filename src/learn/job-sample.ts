@@ -13,4 +13,7 @@ export interface JobSample {
   ruleP: number | null;
   ruleLroPostUm: number | null;
   labels: JobLabels | null;
+  /** Simulator runs only: the job's truth.jsonl line (hidden causes, true DTV / LRO / Ra), for the
+   *  evaluation's ceilings and diagnostics. Never an input of a learner. */
+  truth?: Record<string, unknown> | null;
 }

@@ -12,7 +12,7 @@
 // Both: estimate() before the label, observe() once per job after its (last) estimate (the inputs join
 // the normalisation statistics; no label involved), learn() when the label arrives. Allocation-free apart from the small estimate objects the plugins send.
 import { judderP, DEFAULT_JUDDER_RULE, type JudderRuleConfig } from "../controller/rules.ts";
-import { INPUT_INDEX, INPUT_NAMES } from "./job-inputs.ts";
+import { INPUT_INDEX, INPUT_NAMES, JUDDER_INPUTS, RA_INPUTS } from "./job-inputs.ts";
 import { OnlineModel, type OnlineModelOptions } from "./online-model.ts";
 import { judderTarget, raTarget, residualTarget, type JobLabels } from "./targets.ts";
 
@@ -123,11 +123,11 @@ export class CutQualityLearner {
 }
 
 export function judderModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
-  return { ...options, kind: MODEL_KINDS.judder, inputs: INPUT_NAMES, task: "binary" };
+  return { use: JUDDER_INPUTS, ...options, kind: MODEL_KINDS.judder, inputs: INPUT_NAMES, task: "binary" };
 }
 export function residualModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
   return { ...options, kind: MODEL_KINDS.residual, inputs: INPUT_NAMES, task: "regression" };
 }
 export function raModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
-  return { ...options, kind: MODEL_KINDS.ra, inputs: INPUT_NAMES, task: "regression", seed: (options.seed ?? 1) + 7 };
+  return { use: RA_INPUTS, ...options, kind: MODEL_KINDS.ra, inputs: INPUT_NAMES, task: "regression", seed: (options.seed ?? 1) + 7 };
 }

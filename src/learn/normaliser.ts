@@ -15,6 +15,9 @@ export class Normaliser {
   /** std(i), kept up to date by observe() so apply() calls nothing (a double returned from a call
    *  V8 does not inline is boxed: an allocation per input). */
   readonly sd: Float64Array;
+  /** clamp as a double in a typed array: `let z … if (z > c) z = c` with c a small-integer field
+   *  made V8 box z (a heap number per input: GC in the replay steps). */
+  private readonly limit: Float64Array;
 
   constructor(
     readonly width: number,
@@ -27,6 +30,7 @@ export class Normaliser {
     this.mean = new Float64Array(width);
     this.m2 = new Float64Array(width);
     this.sd = new Float64Array(width);
+    this.limit = new Float64Array([clamp]);
     this.refresh();
   }
 
@@ -65,17 +69,35 @@ export class Normaliser {
 
   /** out[i] = clamped z-score of x[i] (0 for NaN or before any observation). */
   apply(x: ArrayLike<number>, out: Float64Array): void {
-    const c = this.clamp;
+    const c = this.limit[0];
+    const mean = this.mean;
+    const sd = this.sd;
+    const count = this.count;
     for (let i = 0; i < this.width; i++) {
       const v = x[i];
-      if (v !== v || this.count[i] === 0) {
+      if (v !== v || count[i] === 0) {
         out[i] = 0;
         continue;
       }
-      let z = (v - this.mean[i]) / this.sd[i];
-      if (z > c) z = c;
-      else if (z < -c) z = -c;
-      out[i] = z;
+      const z = (v - mean[i]) / sd[i];
+      out[i] = z > c ? c : z < -c ? -c : z;
+    }
+  }
+
+  /** apply() to src[offset … offset + width) (e.g. a row of a replay buffer, without a view or copy). */
+  applyAt(src: Float64Array, offset: number, out: Float64Array): void {
+    const c = this.limit[0];
+    const mean = this.mean;
+    const sd = this.sd;
+    const count = this.count;
+    for (let i = 0; i < this.width; i++) {
+      const v = src[offset + i];
+      if (v !== v || count[i] === 0) {
+        out[i] = 0;
+        continue;
+      }
+      const z = (v - mean[i]) / sd[i];
+      out[i] = z > c ? c : z < -c ? -c : z;
     }
   }
 

@@ -21,7 +21,8 @@
 //                   the same good state. A population change raises the error far less than that.
 // Binary task: sigmoid output, bce; predict gives p. Regression: linear output on the target's own
 // normalised scale (a Normaliser of width 1), half-sse; predict gives the target's unit.
-// Allocation-free per predict/learn after construction (a rollback allocates its report).
+// Allocation-free per predict/learn after construction, with any number of models in the process
+// (a rollback allocates its report): test/learn/learn-gc.test.ts.
 import { createNetwork, type Network } from "../core/index.ts";
 import { Normaliser } from "./normaliser.ts";
 
@@ -30,6 +31,9 @@ export interface OnlineModelOptions {
   kind: string;
   inputs: readonly string[];
   task: "binary" | "regression";
+  /** Names (a subset of `inputs`) the network reads; default all of `inputs`. The vectors given
+   *  to observe/predict/learn stay in the `inputs` layout; the model picks its own. */
+  use?: readonly string[];
   /** Hidden tanh units (default 16). */
   hidden?: number;
   /** Adam learning rate, constant (default 0.003). */
@@ -94,7 +98,12 @@ export class OnlineModel {
   readonly norm: Normaliser;
   /** Regression only: the target's statistics. */
   readonly targetNorm: Normaliser;
-  readonly opts: Required<Omit<OnlineModelOptions, "kind" | "inputs" | "task">>;
+  readonly opts: Required<Omit<OnlineModelOptions, "kind" | "inputs" | "task" | "use">>;
+  /** The names the network reads (OnlineModelOptions.use), and their indices in `inputs`. */
+  readonly used: readonly string[];
+  private readonly pick: Int32Array;
+  /** The picked inputs of the current call. */
+  private readonly xPick: Float64Array;
   /** Model version: +1 for every update, back to a checkpoint's on rollback. */
   version = 0;
   /** Labels learned (all time, also those later dropped by a rollback). */
@@ -120,7 +129,6 @@ export class OnlineModel {
   private readonly bufSeq: Float64Array;
   private bufWritten = 0;
   private readonly z: Float64Array;
-  private readonly xRaw: Float64Array;
   /** Staged target of a train or loss call. */
   private readonly t1 = new Float64Array(1);
   /** xorshift32 state of the replay draws. */
@@ -149,7 +157,14 @@ export class OnlineModel {
     }
     if (!(o.learningRate > 0)) throw new RangeError(`OnlineModel ${this.kind}: learningRate must be > 0, got ${o.learningRate}`);
     this.opts = o;
-    this.width = options.inputs.length;
+    this.used = Object.freeze([...(options.use ?? options.inputs)]);
+    this.pick = Int32Array.from(this.used, (n) => {
+      const i = this.inputs.indexOf(n);
+      if (i < 0) throw new RangeError(`OnlineModel ${this.kind}: input '${n}' is not in the input layout`);
+      return i;
+    });
+    this.width = this.used.length;
+    this.xPick = new Float64Array(this.width);
     this.net = createNetwork({
       inputs: this.width,
       layers: [{ units: o.hidden, activation: "tanh" }, { units: 1, activation: this.task === "binary" ? "sigmoid" : "linear" }],
@@ -160,6 +175,12 @@ export class OnlineModel {
       batchSize: 1,
       precision: "f64",
       seed: o.seed,
+      // The TypeScript kernels, not the WebAssembly ones: a controller runs several of these
+      // networks, each with its own WebAssembly instance, so the step's call sites see several
+      // export functions, stop inlining them and box the f64 optimizer arguments (a few GCs per
+      // 2,000 labels). The TypeScript kernels are one class with the slot (*At) forms: every
+      // network's step passes small integers only. At 16 hidden units the speed is the same.
+      kernels: "ts",
     });
     this.norm = new Normaliser(this.width, o.normWindow);
     this.targetNorm = new Normaliser(1, o.normWindow);
@@ -167,7 +188,6 @@ export class OnlineModel {
     this.bufT = new Float64Array(o.replaySize);
     this.bufSeq = new Float64Array(o.replaySize).fill(-1);
     this.z = new Float64Array(this.width);
-    this.xRaw = new Float64Array(this.width);
     this.rngState = new Int32Array([(o.seed ^ 0x5eed) | 1]);
     this.recentCut = Math.floor(o.recentFraction * 0x40000000);
     this.cps = [0, 1].map(() => ({
@@ -190,7 +210,22 @@ export class OnlineModel {
 
   /** Adds x to the normalisation statistics (call once per job, before predict). */
   observe(x: ArrayLike<number>): void {
-    this.norm.observe(x);
+    this.norm.observe(this.picked(x));
+  }
+
+  /** The network's own inputs (`used`, in order) out of a vector in the `inputs` layout, into out
+   *  (length ≥ used.length): what a caller that works on `norm` or `net` directly must feed them. */
+  pickInto(x: ArrayLike<number>, out: Float64Array): void {
+    const p = this.pick;
+    for (let i = 0; i < p.length; i++) out[i] = x[p[i]];
+  }
+
+  /** xPick ← the network's inputs from a vector in the `inputs` layout. */
+  private picked(x: ArrayLike<number>): Float64Array {
+    const p = this.pick;
+    const out = this.xPick;
+    for (let i = 0; i < p.length; i++) out[i] = x[p[i]];
+    return out;
   }
 
   /** Estimate for x: p (binary) or the target in its unit (regression); NaN when x is refused. */
@@ -201,7 +236,7 @@ export class OnlineModel {
 
   /** predict() written to out[at] (the allocation-free form). */
   predictInto(x: ArrayLike<number>, out: Float64Array, at: number): void {
-    this.norm.apply(x, this.z);
+    this.norm.apply(this.picked(x), this.z);
     const y = this.net.forward(this.z);
     if (this.task === "binary") out[at] = y[0];
     else out[at] = this.targetNorm.mean[0] + y[0] * this.targetNorm.sd[0];
@@ -221,7 +256,8 @@ export class OnlineModel {
     const cap = this.opts.replaySize;
     const slot = this.bufWritten % cap;
     const w = this.width;
-    for (let i = 0; i < w; i++) this.bufX[slot * w + i] = x[i];
+    const p = this.pick;
+    for (let i = 0; i < w; i++) this.bufX[slot * w + i] = x[p[i]];
     this.bufT[slot] = t;
     this.t1[0] = t;
     if (this.task === "regression") this.targetNorm.observe(this.t1);
@@ -272,11 +308,9 @@ export class OnlineModel {
     this.net.train(this.z, this.t1);
   }
 
-  /** z ← normalised inputs of buffer slot j (through xRaw: a subarray view would allocate). */
+  /** z ← normalised inputs of buffer slot j (read in place: a subarray view would allocate). */
   private normaliseSlot(j: number, w: number): void {
-    const o = j * w;
-    for (let i = 0; i < w; i++) this.xRaw[i] = this.bufX[o + i];
-    this.norm.apply(this.xRaw, this.z);
+    this.norm.applyAt(this.bufX, j * w, this.z);
   }
 
   /** slots[PRE] ← loss of the current network on buffer slot j (before it is trained on). */
@@ -367,12 +401,17 @@ export class OnlineModel {
 
   /** State beyond the network for the model file (`learner` section, JSON). */
   stateJson(): Record<string, unknown> {
-    return { kind: this.kind, task: this.task, inputs: this.inputs, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, options: this.opts };
+    return { kind: this.kind, task: this.task, inputs: this.inputs, use: this.used, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, options: this.opts };
   }
 
   /** Restores counters, running losses and the replay draw state after a load (the network,
    *  normaliser and buffer are restored by model-store; checkpoints are not kept across a restart). */
   restoreState(s: Record<string, unknown>): void {
+    // Files from before `use` existed read all of their inputs.
+    const used = Array.isArray(s.use) ? (s.use as unknown[]).join(",") : Array.isArray(s.inputs) ? (s.inputs as unknown[]).join(",") : null;
+    if (used !== null && used !== this.used.join(",")) {
+      throw new Error(`its network reads ${Array.isArray(s.use) ? s.use.length : "all its"} inputs, not the ${this.used.length} this controller's ${this.kind} network reads (input selection changed)`);
+    }
     this.version = Number(s.version) || 0;
     this.labels = Number(s.labels) || 0;
     this.droppedLabels = Number(s.droppedLabels) || 0;

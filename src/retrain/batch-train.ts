@@ -95,10 +95,16 @@ export function trainBatch(kind: ModelKind, x: readonly Float64Array[], t: reado
   const model = new OnlineModel({ ...modelOptionsFor(kind, { ...o.learner, seed: o.learner?.seed ?? o.seed }) });
   const n = x.length;
   if (n === 0) return { model, lastEpochLoss: Number.NaN, steps: 0, refusedBatches: 0 };
-  const w = model.inputs.length;
+  // The network reads its selected inputs (model.used) out of the INPUT_NAMES layout.
+  const w = model.used.length;
+  const picked = x.map((xi) => {
+    const v = new Float64Array(w);
+    model.pickInto(xi, v);
+    return v;
+  });
   const one = new Float64Array(1);
   for (let i = 0; i < n; i++) {
-    model.norm.observe(x[i]);
+    model.norm.observe(picked[i]);
     if (model.task === "regression") {
       one[0] = t[i];
       model.targetNorm.observe(one);
@@ -108,7 +114,7 @@ export function trainBatch(kind: ModelKind, x: readonly Float64Array[], t: reado
   const zt = new Float64Array(n);
   const zi = new Float64Array(w);
   for (let i = 0; i < n; i++) {
-    model.norm.apply(x[i], zi);
+    model.norm.apply(picked[i], zi);
     z.set(zi, i * w);
     zt[i] = stagedTarget(model, t[i]);
   }

@@ -1,13 +1,13 @@
 // The online model and the learners on synthetic job streams: cold start, test-then-train,
 // poisoned-label rollback, drift, model files with their normalisation statistics.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { INPUT_INDEX, INPUT_NAMES } from "../../src/learn/job-inputs.ts";
+import { INPUT_INDEX, INPUT_NAMES, JUDDER_INPUTS } from "../../src/learn/job-inputs.ts";
 import { OnlineModel, type RollbackReport } from "../../src/learn/online-model.ts";
 import { CutQualityLearner, JudderLearner, judderModelOptions } from "../../src/learn/learners.ts";
-import { loadOnlineModel, saveOnlineModel } from "../../src/learn/model-store.ts";
+import { loadIfPresent, loadOnlineModel, saveOnlineModel } from "../../src/learn/model-store.ts";
 import { judderP } from "../../src/controller/rules.ts";
 import { judderTarget } from "../../src/learn/targets.ts";
 import { syntheticJobs } from "./support/synthetic.ts";
@@ -180,5 +180,41 @@ describe("model files", () => {
     saveOnlineModel(m, file);
     expect(() => loadOnlineModel(file, { kind: "ra", inputs: INPUT_NAMES, task: "regression" })).toThrow(/judder\.epnn: holds a 'judder' model, expected 'ra'/);
     expect(() => loadOnlineModel(file, { ...judderModelOptions(), inputs: INPUT_NAMES.slice(1) })).toThrow(/judder\.epnn: .*input names differ/);
+  });
+
+  it("a file of the layout before the phase-coherent inputs is refused and the controller starts a new model", () => {
+    const old = INPUT_NAMES.filter((n) => !/^(co_|p_)/.test(n) && n !== "c_y_high" && n !== "c_wavy");
+    expect(old.length).toBeLessThan(INPUT_NAMES.length);
+    const sub = join(dir, "old-layout");
+    mkdirSync(sub, { recursive: true });
+    saveOnlineModel(new OnlineModel({ kind: "judder", inputs: old, task: "binary" }), join(sub, "judder.epnn"));
+    const errors: string[] = [];
+    expect(loadIfPresent(sub, judderModelOptions(), (m) => errors.push(m))).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/old-layout\/judder\.epnn: .*input names differ .*feature layout changed.*starting a new judder model/);
+  });
+
+  it("the network reads only its selected inputs, and a file with another selection is refused", () => {
+    const m = new OnlineModel(judderModelOptions({ seed: 2 }));
+    expect(m.used).toEqual(JUDDER_INPUTS);
+    const jobs = syntheticJobs(40, 12);
+    for (const job of jobs) {
+      m.observe(job.x);
+      m.learn(job.x, job.label);
+    }
+    const x = Float64Array.from(jobs[0].x);
+    const p = m.predict(x);
+    const other = INPUT_NAMES.findIndex((n) => !JUDDER_INPUTS.includes(n));
+    x[other] += 1000;
+    expect(m.predict(x)).toBe(p);
+    x[INPUT_INDEX[JUDDER_INPUTS[0]]] += 50;
+    expect(m.predict(x)).not.toBe(p);
+    const file = join(dir, "judder-use.epnn");
+    saveOnlineModel(m, file);
+    expect(loadOnlineModel(file, judderModelOptions({ seed: 2 })).predict(jobs[1].x)).toBe(m.predict(jobs[1].x));
+    // Same number of inputs, one of them another: the parameters would fit, the selection does not.
+    const swapped = [...JUDDER_INPUTS.slice(0, -1), INPUT_NAMES[other]];
+    expect(() => loadOnlineModel(file, judderModelOptions({ use: swapped }))).toThrow(/input selection changed/);
+    expect(() => new OnlineModel(judderModelOptions({ use: ["no-such-input"] }))).toThrow(/'no-such-input' is not in the input layout/);
   });
 });

@@ -2,10 +2,9 @@
 // over a job's revolutions, then for each model observe → predictInto (the estimate before the
 // label). args[0] = "predict" (must allocate nothing), "copy" (the allocating control: copies the
 // inputs into a fresh array per job, as a careless plugin would), "learn-plain" (also learnFrom,
-// without replay steps and guard) or "learn" (learnFrom with replay and the rollback guard; see
-// test/learn/learn-gc.test.ts for what it measures).
-import { FEATURE_NAMES } from "../../../src/dsp/vib-layout.ts";
-import { REV_META_FIELDS, StreamKind } from "../../../src/controller/channels.ts";
+// without replay steps and guard) or "learn" (learnFrom with replay and the rollback guard: must
+// allocate nothing either).
+import { featureRevs, REV_META_FIELDS, StreamKind } from "../../../src/controller/channels.ts";
 import { JobInputs, INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
 import { OnlineModel } from "../../../src/learn/online-model.ts";
 
@@ -14,7 +13,7 @@ const WARM_UP = 4000;
 
 export default async function prepare(args: string[]): Promise<() => void> {
   const mode = args[0] ?? "predict";
-  const width = REV_META_FIELDS.length + FEATURE_NAMES.length;
+  const width = featureRevs.fields.length;
   // 64 synthetic jobs: START, 5 measure and 18 cut revolutions each, features random positives
   // (varied, so every input has a gradient, as with real jobs).
   let seed = 12345;
