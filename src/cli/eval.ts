@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { evaluate, windowAuc } from "../learn/evaluate.ts";
 import { markdownReport, runningMetrics, runningSvg, summaryJson } from "../learn/report.ts";
 import { samplesFromCaptures, samplesFromScenario } from "./eval-dataset.ts";
+import { scenarioCeiling, type Ceiling } from "./eval-ceiling.ts";
 
 const USAGE = `usage: edgeprop eval (--vib FILE --run FILE --labels FILE | --dir DIR | --scenario NAME [--jobs N] [--seed S])
                     [--report DIR] [--json] [--folds K] [--epochs E] [--threshold P] [--no-hindsight]
@@ -59,10 +60,12 @@ export async function runEval(argv: string[]): Promise<number> {
 
   let name: string;
   let load: () => ReturnType<typeof samplesFromCaptures>;
+  let ceilingOf: ((s: Awaited<ReturnType<typeof samplesFromCaptures>>) => Ceiling) | null = null;
   if (a.scenario) {
     name = `${a.scenario}-${jobs}-seed${seed}`;
     const scenario = a.scenario;
     load = () => samplesFromScenario(scenario, jobs, seed);
+    ceilingOf = (s) => scenarioCeiling(scenario, jobs, seed, s);
   } else {
     const vib = a.vib ?? (a.dir ? join(a.dir, "vib.bin") : undefined);
     const run = a.run ?? (a.dir ? join(a.dir, "run.bin") : undefined);
@@ -96,9 +99,26 @@ export async function runEval(argv: string[]): Promise<number> {
   const command = `edgeprop eval ${argv.join(" ")}`;
   writeFileSync(join(dir, svgName), runningSvg(runningMetrics(result.jobs), `edgeprop eval: ${name}`));
   const extra = drift ? [``, `Drift windows (network): AUC jobs 100–300 ${drift.auc100to300.toFixed(3)}, jobs 400–600 ${drift.auc400to600.toFixed(3)}.`] : [];
+  // Simulator runs: what an oracle knowing the hidden causes scores on the same jobs and labels.
+  const ceiling = ceilingOf ? ceilingOf(samples) : null;
+  const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+  if (ceiling) {
+    extra.push(
+      ``,
+      `## Bayes ceiling (simulator truth)`,
+      ``,
+      `An oracle that knows each job's true DTV, runout and the causes of Ra (src/cli/eval-ceiling.ts), scored on the same jobs and labels: ` +
+        `judder AUC ${ceiling.judder.auc.toFixed(3)}, F1 at 0.5 ${ceiling.judder.f1At05.toFixed(3)} (best threshold ${ceiling.judder.f1Best.toFixed(3)}); ` +
+        `Ra MAE ${ceiling.raMae.toFixed(3)} µm. DTV estimate (input co_dtv_log) against the true DTV: Spearman ρ ${ceiling.dtv.spearman.toFixed(3)}, ` +
+        `MAE ${ceiling.dtv.maeUm.toFixed(2)} µm after one fleet-wide scale (n ${ceiling.dtv.n}).`,
+    );
+  }
   const mdFile = join(dir, `eval-${name}.md`);
   writeFileSync(mdFile, markdownReport(name, result, svgName, command, extra));
-  const summary = summaryJson(name, result, { drift, report: mdFile, plot: join(dir, svgName) });
+  const ceilingJson = ceiling
+    ? { judder: { auc: r3(ceiling.judder.auc), f1At05: r3(ceiling.judder.f1At05), f1Best: r3(ceiling.judder.f1Best), n: ceiling.judder.n }, raMaeUm: r3(ceiling.raMae), dtv: { spearman: r3(ceiling.dtv.spearman), maeUm: r3(ceiling.dtv.maeUm), n: ceiling.dtv.n } }
+    : null;
+  const summary = summaryJson(name, result, { drift, ceiling: ceilingJson, report: mdFile, plot: join(dir, svgName) });
   if (a.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     const j = result.judder;
@@ -109,6 +129,7 @@ export async function runEval(argv: string[]): Promise<number> {
         line("vibration RMS threshold", j.rms) + line("hindsight k-fold", j.hindsight) +
         ` residual runout MAE µm: network ${result.residual.model.toFixed(3)}, controller ${result.residual.controller.toFixed(3)}, rule ${result.residual.rule.toFixed(3)}${result.residual.hindsight !== null ? `, hindsight ${result.residual.hindsight.toFixed(3)}` : ""}\n` +
         ` Ra MAE µm: network ${result.ra.model.toFixed(3)}, running mean ${result.ra.mean.toFixed(3)}${result.ra.hindsight !== null ? `, hindsight ${result.ra.hindsight.toFixed(3)}` : ""}\n` +
+        (ceiling ? ` Bayes ceiling (simulator truth): judder AUC ${ceiling.judder.auc.toFixed(3)}, F1 ${ceiling.judder.f1At05.toFixed(3)}; Ra MAE ${ceiling.raMae.toFixed(3)} µm; DTV estimate ρ ${ceiling.dtv.spearman.toFixed(3)}\n` : "") +
         ` rollbacks: ${result.rollbacks.length}\n report: ${mdFile}\n`,
     );
   }

@@ -20,6 +20,8 @@
 //   radial fit    D_x = α_x R + γ_x D_y, reported relative (α_x / |α|, γ_x)
 //   thickness     T̂_k = D_y,k / |α| (µm-equivalent), DTV̂ = max − min of Σ T̂_k over a turn
 //   ratios        conj(R_1) D_a,1 / |R_1|² per axis (the raw complex transfer at order 1)
+//   gain SE       σ / √(Σ|R|²), σ² the variance of the mean axial response per coefficient (cut and
+//                 measure revolution scatter): how far GAIN can be trusted (small runout: not far)
 // Results in `result`, slots named by CoherenceResult; NaN when a part had no revolution.
 // Pure and allocation-free after construction (sums in typed arrays; read results from `result`).
 import { PHASOR_ORDERS } from "./phasor-layout.ts";
@@ -50,8 +52,11 @@ export const CoherenceResult = {
   REFERENCE_REVS: 19,
   BASELINE_REVS: 20,
   RESPONSE_REVS: 21,
+  /** Standard error of GAIN from the revolution-to-revolution scatter of the axial response and
+   *  of the baseline (g/µm); NaN with fewer than 2 response revolutions. */
+  GAIN_SE: 22,
 } as const;
-export const COHERENCE_SLOTS = 22;
+export const COHERENCE_SLOTS = 23;
 
 const AXES = 3;
 const X = 0;
@@ -68,6 +73,8 @@ export class OrderCoherence {
   private readonly refSum: Float64Array;
   private readonly baseSum: Float64Array[];
   private readonly respSum: Float64Array[];
+  /** Σ of squares of the axial coefficients: [response, baseline]. */
+  private readonly axialSq = new Float64Array(2);
   /** [reference, baseline, response] revolutions. */
   private readonly n = new Float64Array(3);
   private readonly cosT: Float64Array;
@@ -104,6 +111,7 @@ export class OrderCoherence {
       this.baseSum[a].fill(0);
       this.respSum[a].fill(0);
     }
+    this.axialSq.fill(0);
     this.n.fill(0);
   }
 
@@ -117,6 +125,7 @@ export class OrderCoherence {
   addBaseline(row: ArrayLike<number>, offset: number, stride: number): void {
     if (this.finiteAxes(row, offset, stride)) {
       for (let a = 0; a < AXES; a++) this.accumulate(row, offset + a * stride, this.baseSum[a]);
+      this.axialSq[1] += this.squares(row, offset + Z * stride);
       this.n[1]++;
     }
   }
@@ -125,6 +134,7 @@ export class OrderCoherence {
   addResponse(row: ArrayLike<number>, offset: number, stride: number): void {
     if (this.finiteAxes(row, offset, stride)) {
       for (let a = 0; a < AXES; a++) this.accumulate(row, offset + a * stride, this.respSum[a]);
+      this.axialSq[0] += this.squares(row, offset + Z * stride);
       this.n[2]++;
     }
   }
@@ -144,6 +154,20 @@ export class OrderCoherence {
     }
     for (let i = 0; i < w; i++) sum[i] += row[offset + i];
     return true;
+  }
+
+  private squares(row: ArrayLike<number>, offset: number): number {
+    let s = 0;
+    for (let i = 0; i < 2 * this.orders; i++) s += row[offset + i] * row[offset + i];
+    return s;
+  }
+
+  /** Variance of the mean of one coefficient from Σx² and the sums (pooled over coefficients). */
+  private meanVariance(sq: number, sum: Float64Array, n: number): number {
+    if (n < 2) return Number.NaN;
+    let m2 = 0;
+    for (let i = 0; i < sum.length; i++) m2 += (sum[i] * sum[i]) / n;
+    return (sq - m2) / ((n - 1) * sum.length) / n;
   }
 
   private finiteAxes(row: ArrayLike<number>, offset: number, stride: number): boolean {
@@ -201,6 +225,9 @@ export class OrderCoherence {
     }
     r[CoherenceResult.GAIN_QUAD] = rr > 0 && alpha !== 0 ? quad / (rr * alpha) : Number.NaN;
     r[CoherenceResult.AXIAL_RESIDUAL] = zz > 0 ? res / zz : Number.NaN;
+    const vResp = this.meanVariance(this.axialSq[0], this.respSum[Z], n[2]);
+    const vBase = n[1] >= 2 ? this.meanVariance(this.axialSq[1], this.baseSum[Z], n[1]) : 0;
+    r[CoherenceResult.GAIN_SE] = rr > 0 ? Math.sqrt((vResp + vBase) / rr) : Number.NaN;
     const absAlpha = alpha < 0 ? -alpha : alpha;
     this.fit2(this.response[X], Dy);
     r[CoherenceResult.RADIAL_RUNOUT] = absAlpha > 0 ? this.fit[0] / absAlpha : Number.NaN;

@@ -25,6 +25,11 @@
 //     co_dtv_log          ln(1 + DTV̂): the tangential response ÷ |ĝ|, peak-to-peak (µm-equivalent)
 //     co_dtv              DTV̂ itself, capped at DTV_CAP_UM (judder risk is logistic in DTV, not its log)
 //     co_tang_log         ln of the tangential response's peak-to-peak (g, uncalibrated)
+//     co_gain_rse         relative standard error of ĝ (revolution scatter ÷ runout): small runout, poor gain
+//     co_dtv_post_log, co_dtv_post   DTV̂ with ĝ shrunk toward this lathe's fleet: ln ĝ combined with the
+//                         running mean of ln ĝ over earlier jobs whose gain was well measured (rse < 5 %),
+//                         each weighted by its inverse variance (a precise gain is kept, a poor one pulled
+//                         to the fleet's typical car); the fleet statistics are kept across jobs
 //     co_t1..co_t4        ln(1 + |T̂_k|), the thickness estimate's orders
 //     co_r1_<axis>_re/_im order-1 transfer conj(R₁)·D₁ / |R₁|² per axis (g/µm)
 //   c_wavy                ln Σ_{k=2..4} |W_k|: the waviness worn tips leave in the face (tip wear raises Ra
@@ -62,6 +67,11 @@ const EPS = 1e-9;
 
 /** Tool position (mm from the outer edge) beyond which the probe's track has been cut (10 mm + 1). */
 export const CUT_FACE_TOOL_MM = 11;
+/** Fleet gain statistics: jobs whose gain's relative SE is below FLEET_RSE join them, exponentially
+ *  weighted over FLEET_WINDOW jobs; used once FLEET_MIN_JOBS have joined. */
+const FLEET_RSE = 0.05;
+const FLEET_WINDOW = 50;
+const FLEET_MIN_JOBS = 5;
 /** Cap of the co_dtv input, µm-equivalent (an estimate from a tiny gain can be wild). */
 export const DTV_CAP_UM = 60;
 /** Revolutions the rule's residual estimate takes the median over. */
@@ -97,7 +107,7 @@ export const INPUT_NAMES: readonly string[] = Object.freeze([
   ...CUT_VIB.map((t) => t.name),
   ...CUT_MAX.map((t) => t.name),
   "co_gain_log", "co_gain_quad", "co_axial_thick", "co_radial_runout", "co_radial_thick", "co_axial_resid",
-  "co_dtv_log", "co_dtv", "co_tang_log", "co_t1", "co_t2", "co_t3", "co_t4",
+  "co_dtv_log", "co_dtv", "co_tang_log", "co_gain_rse", "co_dtv_post_log", "co_dtv_post", "co_t1", "co_t2", "co_t3", "co_t4",
   "co_r1_x_re", "co_r1_x_im", "co_r1_y_re", "co_r1_y_im", "co_r1_z_re", "co_r1_z_im",
   "c_y_high", "c_wavy", "p_wavy", "p_chatter",
 ]);
@@ -106,7 +116,8 @@ export const INPUT_NAMES: readonly string[] = Object.freeze([
  *  thickness variation, and how far the thickness estimate can be trusted (gain, fit residual,
  *  hard-spot and loose-adapter indicators). The other inputs only add noise for this label. */
 export const JUDDER_INPUTS: readonly string[] = Object.freeze([
-  "m_lro_med", "m_lro_max", "m_lro_log", "co_dtv_log", "co_dtv", "co_gain_log", "co_axial_resid", "c_y_high", "m_wander_med",
+  "m_lro_med", "m_lro_max", "m_lro_log", "co_gain_log", "co_axial_resid", "c_y_high", "m_wander_med",
+  "co_dtv_log", "co_dtv", "co_dtv_post_log", "co_dtv_post", "co_gain_rse",
 ]);
 
 /** What the Ra network reads: the roughness causes' signatures (chatter, impulses, rust noise,
@@ -178,6 +189,9 @@ export class JobInputs {
   /** [c_wavy, c_z_band_chatter] of this job's last finish() and of the previous job. */
   private readonly last = new Float64Array(2).fill(Number.NaN);
   private readonly prev = new Float64Array(2).fill(Number.NaN);
+  /** This job's [ln |ĝ|, relative SE] (NaN until finish) and the fleet's [n, mean, variance] of ln |ĝ|. */
+  private readonly jobGain = new Float64Array(2).fill(Number.NaN);
+  private readonly fleetGain = new Float64Array(3);
 
   /** capacity: revolutions kept per phase (the last ones); a real-length cut has ~600. */
   constructor(readonly capacity = 1024) {
@@ -207,6 +221,7 @@ export class JobInputs {
       this.wavyPass = -1;
       if (this.last[0] === this.last[0] || this.last[1] === this.last[1]) this.prev.set(this.last);
       this.last.fill(Number.NaN);
+      this.learnFleetGain();
       return;
     }
     if (kind !== StreamKind.REV || row[R.ordinal] !== this.ordinal || row[R.ok] !== 1) return;
@@ -279,6 +294,14 @@ export class JobInputs {
     const dtv = r[CoherenceResult.DTV];
     v[i++] = dtv > DTV_CAP_UM ? DTV_CAP_UM : dtv;
     v[i++] = Math.log(r[CoherenceResult.TANGENTIAL_P2P] + EPS);
+    const lnG = Math.log(g < 0 ? -g : g);
+    const rse = r[CoherenceResult.GAIN_SE] / (g < 0 ? -g : g);
+    this.jobGain[0] = lnG;
+    this.jobGain[1] = rse;
+    v[i++] = rse;
+    const post = r[CoherenceResult.TANGENTIAL_P2P] / Math.exp(this.posteriorLnGain(lnG, rse));
+    v[i++] = Math.log(1 + post);
+    v[i++] = post > DTV_CAP_UM ? DTV_CAP_UM : post;
     for (let k = 0; k < 4; k++) v[i++] = Math.log(1 + r[CoherenceResult.T1 + k]);
     for (let k = 0; k < 6; k++) v[i++] = r[CoherenceResult.RATIO1 + k];
     v[i++] = Math.log(this.yHigh.stat(0, 0, s) + EPS);
@@ -332,6 +355,31 @@ export class JobInputs {
       amp += Math.sqrt(dc * dc + ds * ds);
     }
     return Math.log(amp + EPS);
+  }
+
+  /** ln ĝ combined with the fleet's mean by inverse variances (the job's alone without a fleet yet). */
+  private posteriorLnGain(lnG: number, rse: number): number {
+    const f = this.fleetGain;
+    if (f[0] < FLEET_MIN_JOBS || !(lnG === lnG)) return lnG;
+    const vJob = rse === rse && rse > 0 ? rse * rse : Infinity;
+    const vFleet = f[2] > 1e-4 ? f[2] : 1e-4;
+    if (vJob === Infinity) return f[1];
+    return (lnG / vJob + f[1] / vFleet) / (1 / vJob + 1 / vFleet);
+  }
+
+  /** At a job's START: the previous job's gain joins the fleet statistics when it was well measured. */
+  private learnFleetGain(): void {
+    const lnG = this.jobGain[0];
+    const rse = this.jobGain[1];
+    this.jobGain.fill(Number.NaN);
+    if (!(lnG === lnG) || !(rse < FLEET_RSE) || lnG === -Infinity) return;
+    const f = this.fleetGain;
+    const n = f[0] + 1;
+    const a = n < FLEET_WINDOW ? 1 / n : 1 / FLEET_WINDOW;
+    const d = lnG - f[1];
+    f[1] += a * d;
+    f[2] = n < 2 ? 0 : (1 - a) * (f[2] + a * d * d);
+    f[0] = n;
   }
 
   /** The coherence analysis of the last finish() (diagnostics: result, reference, response). */

@@ -120,6 +120,27 @@ describe("OrderCoherence", () => {
     expect(concordance(est)).toBeGreaterThan(concordance(raw) + 0.03);
   });
 
+  it("GAIN_SE measures how far the gain can be trusted: it covers the actual error and grows as the runout shrinks", () => {
+    const rnd = mulberry32(8);
+    const errs: number[] = [];
+    const ses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const c = car(rnd, 0.001);
+      const r = analyse(c, 0.01, rnd).result;
+      errs.push(Math.abs(r[CoherenceResult.GAIN] / 1.3 - 0.001) * 1.3);
+      ses.push(r[CoherenceResult.GAIN_SE]);
+    }
+    // Most errors within 2.5 standard errors, and the SE is not inflated (some errors beyond ½ SE).
+    expect(errs.filter((e, i) => e <= 2.5 * ses[i]).length).toBeGreaterThanOrEqual(27);
+    expect(errs.filter((e, i) => e > 0.5 * ses[i]).length).toBeGreaterThanOrEqual(5);
+    const big = car(rnd, 0.001);
+    const small = { ...big, R: big.R.map((v) => v / 10) };
+    const seBig = analyse(big, 0.01, rnd).result[CoherenceResult.GAIN_SE];
+    const seSmall = analyse(small, 0.01, rnd).result[CoherenceResult.GAIN_SE];
+    expect(seSmall / seBig).toBeGreaterThan(5);
+    expect(analyse(big, 0, rnd).result[CoherenceResult.GAIN_SE]).toBeLessThan(1e-9);
+  });
+
   it("without the measure baseline the imbalance reads as thickness (why the baseline is subtracted)", () => {
     const rnd = mulberry32(4);
     const c = car(rnd, 0.001);

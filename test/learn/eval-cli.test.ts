@@ -28,9 +28,14 @@ describe("edgeprop eval", () => {
     expect(out.residualRunoutMaeUm.rule).toBeLessThan(3);
     expect(Object.keys(out.raMaeUm).sort()).toEqual(["hindsight", "model", "n", "runningMean"]);
     expect(Array.isArray(out.rollbacks)).toBe(true);
+    // The Bayes ceiling of a simulator run: scored on the same labelled jobs as the network.
+    expect(out.ceiling.judder.n).toBe(out.labelled.judder);
+    expect(out.ceiling.dtv.n).toBeGreaterThanOrEqual(out.jobs - 2);
+    expect(out.ceiling.raMaeUm === null || out.ceiling.raMaeUm >= 0).toBe(true);
     const md = readFileSync(out.report, "utf8");
     expect(md).toContain("| (a) rule: LRO before the cut ≥ 50 µm (AUC on LRO) |");
     expect(md).toContain("![running metrics](eval-mixed-10-seed2.svg)");
+    expect(md).toContain("## Bayes ceiling (simulator truth)");
     const svg = readFileSync(out.plot, "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("<path d=\"M");

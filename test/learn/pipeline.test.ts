@@ -14,6 +14,7 @@ import { samplesFromCaptures } from "../../src/cli/eval-dataset.ts";
 import { JudderLearner } from "../../src/learn/learners.ts";
 import { AlarmDetector } from "../../src/learn/alarms.ts";
 import type { JobSample } from "../../src/learn/job-sample.ts";
+import { INPUT_INDEX } from "../../src/learn/job-inputs.ts";
 
 const root = mkdtempSync(join(tmpdir(), "edgeprop-learn-pipe-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,6 +46,49 @@ describe("judder and cut-quality plugins in the replay pipeline", () => {
     dir = simulate("mixed", 14, 5);
     records = await replayLearning(dir, { judder: { minLabels: 3 }, "cut-quality": { minLabels: 3 } });
     samples = await samplesFromCaptures(files(dir));
+  });
+
+  it("the phase-coherent inputs track the simulator's hidden DTV and cutting-force gain", () => {
+    const truth = new Map(
+      readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => {
+        const t = JSON.parse(l) as { job: number; dtvUm: number; causes: { mountStiffness: number; hardSpots: unknown[]; looseWanderUm: number } };
+        return [t.job, t] as const;
+      }),
+    );
+    const est: number[] = [];
+    const dtv: number[] = [];
+    const gain: number[] = [];
+    const stiff: number[] = [];
+    for (const s of samples) {
+      const t = truth.get(s.ordinal);
+      if (!s.inputs || !t) continue;
+      const d = Math.expm1(s.inputs[INPUT_INDEX.co_dtv_log]);
+      if (!Number.isFinite(d)) continue;
+      gain.push(s.inputs[INPUT_INDEX.co_gain_log]);
+      stiff.push(t.causes.mountStiffness);
+      // Hard spots and a loose adapter disturb the estimate (the learner sees indicators of both).
+      if (t.causes.hardSpots.length > 0 || t.causes.looseWanderUm > 0) continue;
+      est.push(d);
+      dtv.push(t.dtvUm);
+    }
+    const rank = (xs: number[]) => xs.map((x) => xs.filter((y) => y < x).length);
+    const spearman = (a: number[], b: number[]) => {
+      const ra = rank(a);
+      const rb = rank(b);
+      const n = a.length;
+      const m = (n - 1) / 2;
+      let sab = 0, saa = 0, sbb = 0;
+      for (let i = 0; i < n; i++) {
+        sab += (ra[i] - m) * (rb[i] - m);
+        saa += (ra[i] - m) ** 2;
+        sbb += (rb[i] - m) ** 2;
+      }
+      return sab / Math.sqrt(saa * sbb);
+    };
+    expect(est.length).toBeGreaterThanOrEqual(8);
+    expect(spearman(est, dtv)).toBeGreaterThan(0.8);
+    // The gain estimate falls with mount stiffness (the force gain is ∝ 1/√stiffness).
+    expect(spearman(gain, stiff)).toBeLessThan(-0.5);
   });
 
   it("marks cold start: rule estimates until the networks have their labels, then model versions", () => {
