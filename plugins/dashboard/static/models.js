@@ -10,8 +10,8 @@ window.__ep = { learners: () => learners };
 
 const SCORES = { judder: [["auc", "AUC"], ["f1", "F1"], ["accuracy", "accuracy"]], other: [["mae", "MAE µm"]] };
 
-function cell(k, v, digits) {
-  const text = v === null || v === undefined ? "–" : typeof v === "number" ? v.toFixed(digits) : EP.esc(v);
+function cell(k, v, digits, shown) {
+  const text = shown ?? (v === null || v === undefined ? "–" : typeof v === "number" ? v.toFixed(digits) : EP.esc(v));
   return `<td data-k="${k}" data-value="${v === null || v === undefined ? "" : EP.esc(v)}">${text}</td>`;
 }
 
@@ -22,8 +22,8 @@ function renderLearners() {
     $("acts-on").textContent = "Promote and Roll back change the registry's active version; a learner takes it up when it next starts.";
     return;
   }
-  $("learners").innerHTML = `<table><tr><th>kind</th><th>version</th><th>estimates from</th><th>labels</th><th>scored</th><th>AUC</th><th>F1</th><th>accuracy</th><th>MAE µm</th><th>rollbacks</th><th>updated</th></tr>` +
-    all.map((s) => `<tr class="learner" data-kind="${EP.esc(s.kind)}"><td>${EP.esc(s.kind)}</td>${cell("version", s.version)}${cell("source", s.source)}` +
+  $("learners").innerHTML = `<table><tr><th>kind</th><th>version</th><th>estimates from</th><th>learned (all time)</th><th>labels this run</th><th>scored</th><th>AUC</th><th>F1</th><th>accuracy</th><th>MAE µm</th><th>rollbacks</th><th>updated</th></tr>` +
+    all.map((s) => `<tr class="learner" data-kind="${EP.esc(s.kind)}"><td>${EP.esc(s.kind)}</td>${cell("version", s.version)}${cell("source", s.source, 0, s.kind === "ra" && s.source === "rule" ? "none yet (no Ra rule)" : undefined)}${cell("learned", s.labels, 0)}` +
       `${cell("labels", s.scores.labels, 0)}${cell("n", s.scores.n, 0)}${cell("auc", s.scores.auc, 3)}${cell("f1", s.scores.f1, 3)}${cell("accuracy", s.scores.accuracy, 3)}` +
       `${cell("mae", s.scores.mae, 2)}${cell("rollbacks", s.rollbacks, 0)}<td>${new Date(s.time).toLocaleTimeString()} (${EP.esc(s.cause)})</td></tr>`).join("") + "</table>";
   const registry = all.some((s) => s.registry);

@@ -267,7 +267,7 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
     const expected = () => Object.values(seen.learners).sort((a, b) => a.kind.localeCompare(b.kind)).map((st) => {
       const sc = st.scores as unknown as Record<string, number | null>;
       const v = (x: unknown) => (x === null || x === undefined ? "" : String(x));
-      return [st.kind, { version: v(st.version), source: st.source, labels: v(sc.labels), n: v(sc.n), auc: v(sc.auc), f1: v(sc.f1), accuracy: v(sc.accuracy), mae: v(sc.mae), rollbacks: v(st.rollbacks) }];
+      return [st.kind, { version: v(st.version), source: st.source, learned: v(st.labels), labels: v(sc.labels), n: v(sc.n), auc: v(sc.auc), f1: v(sc.f1), accuracy: v(sc.accuracy), mae: v(sc.mae), rollbacks: v(st.rollbacks) }];
     });
     await until("the page showing the learners' own figures", async () => JSON.stringify(await shown()) === JSON.stringify(expected()), 5000);
     expect((await shown()).map(([k]) => k)).toEqual(["judder", "ra", "residual-runout"]);
