@@ -5,6 +5,8 @@
 //   npm run bench:eval                       # mixed 600 jobs × seeds 1..5, fleet-shift 600 × seeds 1..5
 //   npm run bench:eval -- --seeds=2 --jobs=300 --no-shift --no-hindsight
 //   npm run bench:eval -- --seeds=1 --jobs=300 --no-shift --cache   # replays cached in bench/out/eval-cache
+//     (the cache is keyed by scenario, jobs, seed and the features.revs layout: after changing the
+//      per-revolution DSP without changing the layout, delete bench/out/eval-cache)
 //
 // Beside the baselines: the Bayes ceiling of the same jobs and labels (src/cli/eval-ceiling.ts: an
 // oracle that knows the true DTV, runout and the causes of Ra, scored like the network), and how
@@ -46,7 +48,7 @@ async function runAll(scenario: string): Promise<Row[]> {
     process.stdout.write(
       `${scenario} seed ${seed}: judder AUC net ${f3(j.model.auc)} ceiling ${f3(c.judder.auc)} rule ${f3(j.rule.auc)} rms ${f3(j.rms.auc)} hindsight ${f3(j.hindsight?.auc ?? NaN)} | ` +
         `F1 net ${f3(j.model.f1)} ceiling ${f3(c.judder.f1At05)} (best ${f3(c.judder.f1Best)}) rule ${f3(j.rule.f1)} | residual MAE net ${f3(r.residual.model)} ctrl ${f3(r.residual.controller)} rule ${f3(r.residual.rule)} | ` +
-        `Ra MAE net ${f3(r.ra.model)} ceiling ${f3(c.raMae)} mean ${f3(r.ra.mean)} hindsight ${f3(r.ra.hindsight ?? NaN)} | AUC 100–300 ${f3(windowAuc(r.jobs, 100, 300))} 400–600 ${f3(windowAuc(r.jobs, 400, 600))} | DTV̂ ρ ${f3(c.dtv.spearman)} MAE ${f3(c.dtv.maeUm)} µm | rollbacks ${r.rollbacks.length} | ${rows[rows.length - 1].secs.toFixed(0)} s\n`,
+        `Ra MAE net ${f3(r.ra.model)} ceiling ${f3(c.raMae)} mean ${f3(r.ra.mean)} hindsight ${f3(r.ra.hindsight ?? NaN)} | AUC 100–300 ${f3(windowAuc(r.jobs, 100, 300))} 400–600 ${f3(windowAuc(r.jobs, 400, 600))} | DTV̂ ρ ${f3(c.dtv.spearman)} median err ${f3(c.dtv.medianErrUm)} MAE ${f3(c.dtv.maeUm)} µm (gain alone: ρ ${f3(c.dtv.rawSpearman)}, MAE ${f3(c.dtv.rawMaeUm)}) | rollbacks ${r.rollbacks.length} | ${rows[rows.length - 1].secs.toFixed(0)} s\n`,
     );
   }
   return rows;
@@ -66,7 +68,10 @@ process.stdout.write(`\nmixed fleet, ${jobs} jobs, mean of ${seeds} seeds (netwo
 process.stdout.write(`  judder AUC      ${f3(auc)} | rule ${f3(ruleAuc)}, RMS ${f3(m((r) => r.judder.rms.auc))}, hindsight ${f3(m((r) => r.judder.hindsight?.auc ?? NaN))}   target ≥ 0.95: ${check(auc >= 0.95)} (by ${f3(auc - 0.95)}); ≥ rule + 0.05: ${check(auc >= ruleAuc + 0.05)} (by ${f3(auc - ruleAuc - 0.05)})\n`);
 process.stdout.write(`  judder F1       ${f3(f1)} | rule ${f3(m((r) => r.judder.rule.f1))}, RMS ${f3(m((r) => r.judder.rms.f1))}, hindsight ${f3(m((r) => r.judder.hindsight?.f1 ?? NaN))}   target ≥ 0.9: ${check(f1 >= 0.9)} (by ${f3(f1 - 0.9)})\n`);
 process.stdout.write(`  Bayes ceiling   (oracle knowing the true DTV, runout and Ra causes; same jobs and labels) judder AUC ${f3(mc((c) => c.judder.auc))}, F1 at 0.5 ${f3(mc((c) => c.judder.f1At05))}, best-threshold F1 ${f3(mc((c) => c.judder.f1Best))}; Ra MAE ${f3(mc((c) => c.raMae))} µm\n`);
-process.stdout.write(`  DTV estimate    (co_dtv_log vs true DTV) Spearman ρ ${f3(mc((c) => c.dtv.spearman))}, MAE after one fleet-wide scale ${f3(mc((c) => c.dtv.maeUm))} µm\n`);
+process.stdout.write(
+  `  DTV estimate    (co_dtv_post_log vs true DTV, after one fleet-wide scale) Spearman ρ ${f3(mc((c) => c.dtv.spearman))}, median error ${f3(mc((c) => c.dtv.medianErrUm))} µm, MAE ${f3(mc((c) => c.dtv.maeUm))} µm; ` +
+    `with this job's gain alone (co_dtv_log) ρ ${f3(mc((c) => c.dtv.rawSpearman))}, median error ${f3(mc((c) => c.dtv.rawMedianErrUm))} µm, MAE ${f3(mc((c) => c.dtv.rawMaeUm))} µm\n`,
+);
 process.stdout.write(`  judder accuracy ${f3(m((r) => r.judder.model.accuracy))} | rule ${f3(m((r) => r.judder.rule.accuracy))}\n`);
 process.stdout.write(`  residual MAE µm ${f3(res)} (controller output; network alone ${f3(m((r) => r.residual.model))}) | rule ${f3(m((r) => r.residual.rule))}, hindsight ${f3(m((r) => r.residual.hindsight ?? NaN))}   target ≤ 3: ${check(res <= 3)}\n`);
 process.stdout.write(`  Ra MAE µm       ${f3(ra)} | running mean ${f3(m((r) => r.ra.mean))}, hindsight ${f3(m((r) => r.ra.hindsight ?? NaN))}   target ≤ 0.1: ${check(ra <= 0.1)} (by ${f3(ra - 0.1)})\n`);

@@ -11,8 +11,10 @@
 //   Ra      the median of the label given the causes: surfaceRa with its lognormal finish noise
 //           at its median (1), times the label's own rounding noise at its median. MAE against
 //           the run's Ra labels (that noise is what no input reveals).
-// Also: how well a DTV estimate tracks the true DTV (Spearman rank correlation, and the MAE after
-// one fleet-wide scale, the median ratio), for the learners' co_dtv_log input.
+// Also: how well the DTV estimate tracks the true DTV (Spearman rank correlation; the median and
+// the mean absolute error after one fleet-wide scale, the median ratio), for the learners' inputs
+// co_dtv_post_log (the gain shrunk toward the fleet's) and co_dtv_log (this job's gain alone: a car
+// with little runout can get a wild estimate, which the mean error shows).
 import { Fleet, getScenario } from "../../firmware-sim/scenarios.ts";
 import { makeLabel } from "../../firmware-sim/labels.ts";
 import { surfaceRa } from "../../firmware-sim/physics/cut-model.ts";
@@ -28,8 +30,9 @@ export interface Ceiling {
   judder: { auc: number; f1At05: number; f1Best: number; n: number };
   raMae: number;
   raN: number;
-  /** co_dtv_log against the true DTV: Spearman ρ, and MAE µm after one fleet-wide scale. */
-  dtv: { spearman: number; maeUm: number; n: number };
+  /** co_dtv_post_log (and co_dtv_log: raw) against the true DTV: Spearman ρ, median and mean
+   *  absolute error µm after one fleet-wide scale. */
+  dtv: { spearman: number; medianErrUm: number; maeUm: number; rawSpearman: number; rawMedianErrUm: number; rawMaeUm: number; n: number };
 }
 
 /** A random-number source whose lognormal draws sit at their median (the noise no input shows). */
@@ -93,6 +96,7 @@ export function scenarioCeiling(scenario: string, jobs: number, seed: number, sa
   const raHat: number[] = [];
   const ra: number[] = [];
   const dtvHat: number[] = [];
+  const dtvRaw: number[] = [];
   const dtvTrue: number[] = [];
   for (const s of samples) {
     const job = fleet.get(s.ordinal);
@@ -108,20 +112,32 @@ export function scenarioCeiling(scenario: string, jobs: number, seed: number, sa
       raHat.push(surfaceRa(medianNoise, job.causes));
       ra.push(a);
     }
-    const d = Math.expm1(s.inputs[INPUT_INDEX.co_dtv_log]);
-    if (d === d && Number.isFinite(d)) {
+    const d = Math.expm1(s.inputs[INPUT_INDEX.co_dtv_post_log]);
+    const raw = Math.expm1(s.inputs[INPUT_INDEX.co_dtv_log]);
+    if (Number.isFinite(d) && Number.isFinite(raw)) {
       dtvHat.push(d);
+      dtvRaw.push(raw);
       dtvTrue.push(job.causes.thickness.peakToPeak());
     }
   }
   let f1Best = 0;
   for (let th = 0.02; th < 1; th += 0.02) f1Best = Math.max(f1Best, binaryScores(p, y, th).f1);
-  const ratios = dtvTrue.map((v, i) => v / dtvHat[i]).filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
-  const scale = ratios.length > 0 ? ratios[ratios.length >> 1] : Number.NaN;
+  const track = (est: number[]) => {
+    const ratios = dtvTrue.map((v, i) => v / est[i]).filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
+    const scale = ratios.length > 0 ? ratios[ratios.length >> 1] : Number.NaN;
+    const errs = est.map((v, i) => Math.abs(v * scale - dtvTrue[i])).sort((a, b) => a - b);
+    return {
+      spearman: est.length > 2 ? pearson(ranks(est), ranks(dtvTrue)) : Number.NaN,
+      median: errs.length > 0 ? errs[errs.length >> 1] : Number.NaN,
+      mae: mae(est.map((v) => v * scale), dtvTrue).mae,
+    };
+  };
+  const post = track(dtvHat);
+  const raw = track(dtvRaw);
   return {
     judder: { auc: auc(p, y), f1At05: binaryScores(p, y, 0.5).f1, f1Best, n: y.length },
     raMae: mae(raHat, ra).mae,
     raN: ra.length,
-    dtv: { spearman: dtvHat.length > 2 ? pearson(ranks(dtvHat), ranks(dtvTrue)) : Number.NaN, maeUm: mae(dtvHat.map((v) => v * scale), dtvTrue).mae, n: dtvHat.length },
+    dtv: { spearman: post.spearman, medianErrUm: post.median, maeUm: post.mae, rawSpearman: raw.spearman, rawMedianErrUm: raw.median, rawMaeUm: raw.mae, n: dtvHat.length },
   };
 }

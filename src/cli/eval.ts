@@ -109,14 +109,14 @@ export async function runEval(argv: string[]): Promise<number> {
       ``,
       `An oracle that knows each job's true DTV, runout and the causes of Ra (src/cli/eval-ceiling.ts), scored on the same jobs and labels: ` +
         `judder AUC ${ceiling.judder.auc.toFixed(3)}, F1 at 0.5 ${ceiling.judder.f1At05.toFixed(3)} (best threshold ${ceiling.judder.f1Best.toFixed(3)}); ` +
-        `Ra MAE ${ceiling.raMae.toFixed(3)} µm. DTV estimate (input co_dtv_log) against the true DTV: Spearman ρ ${ceiling.dtv.spearman.toFixed(3)}, ` +
-        `MAE ${ceiling.dtv.maeUm.toFixed(2)} µm after one fleet-wide scale (n ${ceiling.dtv.n}).`,
+        `Ra MAE ${ceiling.raMae.toFixed(3)} µm. DTV estimate (input co_dtv_post_log) against the true DTV: Spearman ρ ${ceiling.dtv.spearman.toFixed(3)}, ` +
+        `median error ${ceiling.dtv.medianErrUm.toFixed(2)} µm, MAE ${ceiling.dtv.maeUm.toFixed(2)} µm after one fleet-wide scale (n ${ceiling.dtv.n}).`,
     );
   }
   const mdFile = join(dir, `eval-${name}.md`);
   writeFileSync(mdFile, markdownReport(name, result, svgName, command, extra));
   const ceilingJson = ceiling
-    ? { judder: { auc: r3(ceiling.judder.auc), f1At05: r3(ceiling.judder.f1At05), f1Best: r3(ceiling.judder.f1Best), n: ceiling.judder.n }, raMaeUm: r3(ceiling.raMae), dtv: { spearman: r3(ceiling.dtv.spearman), maeUm: r3(ceiling.dtv.maeUm), n: ceiling.dtv.n } }
+    ? { judder: { auc: r3(ceiling.judder.auc), f1At05: r3(ceiling.judder.f1At05), f1Best: r3(ceiling.judder.f1Best), n: ceiling.judder.n }, raMaeUm: r3(ceiling.raMae), dtv: { spearman: r3(ceiling.dtv.spearman), medianErrUm: r3(ceiling.dtv.medianErrUm), maeUm: r3(ceiling.dtv.maeUm), n: ceiling.dtv.n } }
     : null;
   const summary = summaryJson(name, result, { drift, ceiling: ceilingJson, report: mdFile, plot: join(dir, svgName) });
   if (a.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
