@@ -36,7 +36,7 @@ export interface Mismatch {
   what: string;
   expected: string;
   got: string;
-  /** Faults that touched the job, as text (empty: none). */
+  /** Faults that touched the job, line damage in it, a loose adapter, as text (empty: none). */
   faults: string;
 }
 
@@ -50,8 +50,14 @@ export interface Comparison {
   notJudged: { job: number; why: string; got: string }[];
   /** Where the simulator's ordinal minus the controller's changes (after jobs it never saw). */
   ordinalOffsets: { fromJob: number; offset: number }[];
-  /** Jobs no fault touched whose logged revolutions (measure + cut + check) fall short of the truth's, and by how many in all. */
-  revolutionDeficit: { jobs: number; revs: number };
+  /**
+   * Jobs no board fault touched whose logged revolutions (measure + cut + check) fall short of the
+   * truth's, and by how many in all; `clean`: of those, the jobs whose line had no damage either
+   * (no dropped frame, no seq gap): there the pipeline itself lost the revolutions.
+   */
+  revolutionDeficit: { jobs: number; revs: number; clean: { jobs: number; revs: number } };
+  /** A second record of one simulated job: a RUN board back in the middle of a measure starts a job (state unknown → measure). */
+  restarts: { job: number; ordinal: number | null; got: string }[];
   mismatches: Mismatch[];
 }
 
@@ -109,6 +115,7 @@ export function compareJobLog(truthIn: readonly TruthJob[], logged: readonly Log
   const truth = [...truthIn].sort((a, b) => a.startSimUs - b.startSimUs);
   const mismatches: Mismatch[] = [];
   const recordOf = new Map<number, LoggedJob>();
+  const restarts: Comparison["restarts"] = [];
   let after = 0;
   let prevOrdinal = 0;
   for (const r of logged) {
@@ -125,7 +132,11 @@ export function compareJobLog(truthIn: readonly TruthJob[], logged: readonly Log
     after = sim;
     const t = truth[i];
     if (recordOf.has(t.job)) {
-      mismatches.push({ job: t.job, ordinal: r.ordinal, what: "job logged twice", expected: "one record", got: `ordinals ${recordOf.get(t.job)!.ordinal} and ${r.ordinal}`, faults: "" });
+      // the tracker's rule: a RUN board that rebooted or came back reports its state; measure then starts a job
+      const runBack = faults.some((f) => f.board === "run" && f.fromSimUs > t.startSimUs && f.fromSimUs < sim);
+      const got = `${r.status}${r.reason ? ` (${r.reason})` : ""}`;
+      if (runBack) restarts.push({ job: t.job, ordinal: r.ordinal, got });
+      else mismatches.push({ job: t.job, ordinal: r.ordinal, what: "job logged twice", expected: "one record", got: `ordinals ${recordOf.get(t.job)!.ordinal} and ${r.ordinal} (${got})`, faults: touching(t, faults).map(describe).join("; ") });
       continue;
     }
     recordOf.set(t.job, r);
@@ -139,7 +150,8 @@ export function compareJobLog(truthIn: readonly TruthJob[], logged: readonly Log
     got: { complete: logged.filter((r) => r.status === "complete").length, interrupted: logged.filter((r) => r.status === "interrupted").length },
     notJudged: [],
     ordinalOffsets: [],
-    revolutionDeficit: { jobs: 0, revs: 0 },
+    revolutionDeficit: { jobs: 0, revs: 0, clean: { jobs: 0, revs: 0 } },
+    restarts,
     mismatches,
   };
   let offset = 0;
@@ -147,8 +159,9 @@ export function compareJobLog(truthIn: readonly TruthJob[], logged: readonly Log
     const e = expectationOf(t, faults);
     const r = recordOf.get(t.job);
     const faultText = touching(t, faults).map(describe).join("; ");
-    const note = t.looseWanderUm > 0 ? `${faultText ? "; " : ""}loose adapter (runout wanders ${t.looseWanderUm.toFixed(1)} µm)` : "";
-    const miss = (what: string, expected: string, got: string) => mismatches.push({ job: t.job, ordinal: r?.ordinal ?? null, what, expected, got, faults: faultText + note });
+    const notes = [faultText, r && r.lineDamage > 0 ? `line damage in the job: ${r.lineDamage} dropped frames + seq gaps` : "", t.looseWanderUm > 0 ? `loose adapter (runout wanders ${t.looseWanderUm.toFixed(1)} µm)` : ""];
+    const note = notes.filter(Boolean).join("; ");
+    const miss = (what: string, expected: string, got: string) => mismatches.push({ job: t.job, ordinal: r?.ordinal ?? null, what, expected, got, faults: note });
     if (r && r.ordinal !== null && t.job - r.ordinal !== offset) {
       offset = t.job - r.ordinal;
       out.ordinalOffsets.push({ fromJob: t.job, offset });
@@ -175,6 +188,10 @@ export function compareJobLog(truthIn: readonly TruthJob[], logged: readonly Log
     if (faultText === "" && r.revs !== null && r.revs < t.phaseRevs) {
       out.revolutionDeficit.jobs++;
       out.revolutionDeficit.revs += t.phaseRevs - r.revs;
+      if (r.lineDamage === 0) {
+        out.revolutionDeficit.clean.jobs++;
+        out.revolutionDeficit.clean.revs += t.phaseRevs - r.revs;
+      }
     }
     if (e.kind === "complete" && r.passes !== e.passes) miss("passes", `${e.passes}`, `${r.passes}`);
     if (!within(r.lroPreUm, t.lroBeforeUm, TOLERANCE.lroUm)) miss("LRO before the cut (µm)", text(t.lroBeforeUm), text(r.lroPreUm));

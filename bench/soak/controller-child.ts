@@ -29,6 +29,10 @@ export interface Usage {
   latencyMaxMs: number;
   revolutions: number;
   records: number;
+  /** The features plugin's counters so far: revolutions measured, of those dropped (ok = 0), samples lost behind a channel. */
+  featureRevs: number;
+  featureDropped: number;
+  featureLostSamples: number;
 }
 
 const send = (m: unknown): void => {
@@ -86,6 +90,9 @@ function usage(): Usage {
     latencyMaxMs: latN > 0 ? l[latN - 1] : Number.NaN,
     revolutions: latN,
     records: c.records(),
+    featureRevs: host.metrics.value("features.revolutions") ?? 0,
+    featureDropped: host.metrics.value("features.dropped") ?? 0,
+    featureLostSamples: host.metrics.value("features.lostSamples") ?? 0,
   };
   eld.reset();
   latN = 0;

@@ -69,9 +69,9 @@ export function memoryTrend(samples: readonly Sample[]): { rss: number; heap: nu
 
 const hm = (s: number) => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
 
-export function timelineTable(samples: readonly Sample[]): string {
-  const head = ["board time", "RSS MB", "heap MB", "ELD p50/p99/max ms", "CPU ms per board-s", "jobs", "rev latency p99/max ms"];
-  const rows = samples.map((s) => [
+export function timelineTable(samples: readonly Sample[], before?: Sample): string {
+  const head = ["board time", "RSS MB", "heap MB", "ELD p50/p99/max ms", "CPU ms per board-s", "jobs", "rev latency p99/max ms", "revs dropped"];
+  const rows = samples.map((s, i) => [
     hm(s.boardS),
     s.rssMb.toFixed(1),
     s.heapUsedMb.toFixed(1),
@@ -79,6 +79,7 @@ export function timelineTable(samples: readonly Sample[]): string {
     (((s.cpuUserS + s.cpuSystemS) * 1000) / s.spanBoardS).toFixed(2),
     String(s.records),
     Number.isNaN(s.latencyP99Ms) ? "–" : `${s.latencyP99Ms.toFixed(1)} / ${s.latencyMaxMs.toFixed(1)}`,
+    `${s.featureDropped - ((i > 0 ? samples[i - 1] : before)?.featureDropped ?? 0)} of ${s.featureRevs - ((i > 0 ? samples[i - 1] : before)?.featureRevs ?? 0)}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `  ${r.map((c, i) => c.padStart(widths[i])).join("  ")}`;

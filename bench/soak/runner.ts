@@ -35,6 +35,8 @@ export interface RunResult {
   truth: TruthJob[];
   logged: LoggedJob[];
   samples: Sample[];
+  /** The controller's usage reply after the last record (its feature counters are the run's totals). */
+  final: Usage;
   sim: SimDone;
   /** The controller's wall time for the whole stream, s (start → last record). */
   wallS: number;
@@ -142,12 +144,14 @@ export async function runSoak(o: RunOptions): Promise<RunResult> {
   // the last jobs' records: until the record count holds still for 1.5 s (at most 15 s)
   let records = -1;
   let wallS = 0;
+  let final: Usage | undefined;
   for (let i = 0; i < 30; i++) {
     await sleep(500);
     while (asking) await sleep(20);
     const reply = next(ctl, "sample");
     ctl.send({ type: "sample" });
     const u = (await reply) as unknown as Usage;
+    final = u;
     if (u.records === records && i >= 3) break;
     if (u.records !== records) wallS = (performance.now() - t0) / 1000;
     records = u.records;
@@ -190,6 +194,7 @@ export async function runSoak(o: RunOptions): Promise<RunResult> {
     truth,
     logged,
     samples,
+    final: final!,
     sim: done,
     wallS,
     // after the last byte the boards fall silent and the controller reports them lost: not a fault of the run
@@ -200,13 +205,18 @@ export async function runSoak(o: RunOptions): Promise<RunResult> {
   };
 }
 
+function lineDamage(frames: string): number {
+  const f = JSON.parse(frames || "{}") as Partial<Record<"vib" | "run", Record<string, number>>>;
+  return (f.vib?.dropped ?? 0) + (f.vib?.gaps ?? 0) + (f.run?.dropped ?? 0) + (f.run?.gaps ?? 0);
+}
+
 /** The jobs of the log in log order, read-only, with the per-job frame counters summed per board. */
 export function readJobLog(file: string): { logged: LoggedJob[]; jobFrames: RunResult["jobFrames"] } {
   const log = JobLog.open(file, { readonly: true });
   try {
     const rows = log.db
-      .prepare(`SELECT ordinal, board_start_us, status, reason, passes, rpm, lro_pre_um, lro_post_um, rev_measure, rev_cut, rev_check, started_at, frames FROM jobs ORDER BY rowid`)
-      .all() as { ordinal: number | null; board_start_us: number | null; status: string; reason: string | null; passes: number | null; rpm: number | null; lro_pre_um: number | null; lro_post_um: number | null; rev_measure: number | null; rev_cut: number | null; rev_check: number | null; started_at: string | null; frames: string }[];
+      .prepare(`SELECT ordinal, board_start_us, status, reason, passes, rpm, lro_pre_um, lro_post_um, rev_measure, rev_cut, rev_check, frames FROM jobs ORDER BY rowid`)
+      .all() as { ordinal: number | null; board_start_us: number | null; status: string; reason: string | null; passes: number | null; rpm: number | null; lro_pre_um: number | null; lro_post_um: number | null; rev_measure: number | null; rev_cut: number | null; rev_check: number | null; frames: string }[];
     const jobFrames: RunResult["jobFrames"] = { vib: {}, run: {} };
     for (const r of rows) {
       const f = JSON.parse(r.frames || "{}") as Partial<Record<"vib" | "run", Record<string, number>>>;
@@ -222,7 +232,7 @@ export function readJobLog(file: string): { logged: LoggedJob[]; jobFrames: RunR
       lroPreUm: r.lro_pre_um,
       lroPostUm: r.lro_post_um,
       revs: r.rev_measure === null ? null : (r.rev_measure ?? 0) + (r.rev_cut ?? 0) + (r.rev_check ?? 0),
-      startedAtMs: r.started_at ? Date.parse(r.started_at) : null,
+      lineDamage: lineDamage(r.frames),
     }));
     return { logged, jobFrames };
   } finally {

@@ -38,8 +38,8 @@ export interface LoggedJob {
   lroPostUm: number | null;
   /** Revolutions counted in measure, cut and check (null: not logged). */
   revs: number | null;
-  /** Epoch ms of the start (the record's startedAt), to tell which wrap of the u32 clock it is in. */
-  startedAtMs: number | null;
+  /** Line damage the decoders saw during the job, both boards: dropped frames + seq gaps (0: a clean line). */
+  lineDamage: number;
 }
 
 /** reset: a planned reboot; unplug: a planned port loss; lost: a board the controller lost without a plan (e.g. silent). */

@@ -21,7 +21,7 @@ const truth: TruthJob[] = sim.jobs.map(truthJob);
 function perfect(t: TruthJob): LoggedJob {
   return {
     ordinal: t.job, boardStartUs: t.boardStartUs, status: "complete", reason: null, passes: t.recut ? 2 : 1,
-    rpm: t.rpm, lroPreUm: t.lroBeforeUm, lroPostUm: t.residualLroUm, revs: t.phaseRevs, startedAtMs: null,
+    rpm: t.rpm, lroPreUm: t.lroBeforeUm, lroPostUm: t.residualLroUm, revs: t.phaseRevs, lineDamage: 0,
   };
 }
 
@@ -58,6 +58,20 @@ describe("soak comparison of the job log with the simulator's truth", () => {
     expect(c.mismatches[0].faults).toMatch(/run unplug/);
     // the next job starts while the board is away: not judged, listed apart
     expect(c.notJudged.map((n) => n.job)).toEqual([3]);
+  });
+
+  it("takes a second record after a RUN reboot in a measure as the tracker's restart, not a mismatch", () => {
+    const t = truth[1];
+    const at = t.startSimUs + 1e6;
+    const reboot: FaultWindow = { kind: "reset", board: "run", fromSimUs: at, toSimUs: at + 3e5 };
+    const again = { ...perfect(t), ordinal: 3, boardStartUs: (CLOCK + at + 4e5) % 4294967296 };
+    const logged = [perfect(truth[0]), { ...perfect(t), status: "interrupted", reason: Reason.RUN_RESET }, again, ...truth.slice(2).map((x) => ({ ...perfect(x), ordinal: x.job + 1 }))];
+    const c = compareJobLog(truth, logged, [reboot], CLOCK);
+    expect(c.mismatches).toEqual([]);
+    expect(c.restarts).toEqual([{ job: 2, ordinal: 3, got: "complete" }]);
+    // without the reboot the same second record is a job logged twice
+    const d = compareJobLog(truth, logged.map((l, i) => (i === 1 ? perfect(t) : l)), [], CLOCK);
+    expect(d.mismatches.map((m) => m.what)).toContain("job logged twice");
   });
 
   it("reads the boards plugin's status line (drops by reason)", () => {
