@@ -7,20 +7,26 @@
 //    no pipeline (read + merge + decode only).
 // 2. Memory: RSS sampled every 250 ms during a long replay (default 30 min of board time, --long:
 //    2 h): first, max and last after warm-up, and the growth from the first to the last quarter.
-// 3. Live: the simulator at real time in a child process (`edgeprop sim --pty --speed 1`), the
-//    controller (config/sim.yaml, boards on the ptys) in this process for --live-s seconds: CPU of
-//    this process as % of one core, beside the boards plugin alone (transport and decoding, no
-//    pipeline) in the same run; and latency from the arrival of the last sample a revolution needs
-//    to its features (p50 / p99 / max over all revolutions).
-import { spawn } from "node:child_process";
+// 3. Live: the simulated boards at real time in a child process (bench/live-sim.ts, pty pairs, its
+//    CPU not counted), each configuration below in this process for --live-s seconds: CPU of this
+//    process as % of one core and as CPU ms per second of board data (both boards), with the load
+//    average. Side by side, the serial transport alone (BoardSet) with each port reader
+//    (src/transport/port-reader.ts: "stream" = serialport's SerialPortStream, the previous path;
+//    "await" = binding.read() loop; "poll" = one read per poll, the default where available), with
+//    the time each frame took from its write into the pty to its decoding here; then the boards
+//    plugin alone and the full controller (config/sim.yaml) with the previous and the default
+//    reader, with the latency from the arrival of the last sample a revolution needs to its
+//    features (p50 / p99 / max).
+import { cpus, loadavg, tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Simulator, writeCaptures } from "../firmware-sim/index.ts";
 import { ReplaySource } from "../src/transport/replay-source.ts";
 import { Host, loadConfigFile } from "../src/runtime/index.ts";
 import { shippedConfig } from "../src/cli/pipeline.ts";
+import { BoardSet, type BoardRole } from "../src/transport/board-set.ts";
+import type { ReaderKind } from "../src/transport/port-reader.ts";
+import { ArrivalLog, boardSecondsWritten, quantile, startLiveSim, usageOver, type Usage } from "./live-runs.ts";
 import { collector, liveConfig, LIVE_PIPELINE, withCollector } from "./live-support.ts";
 
 const argv = process.argv.slice(2);
@@ -78,71 +84,112 @@ const q = Math.max(1, Math.floor(warm.length / 4));
 const avg = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 console.log(`\nRSS during the replay (${rss.length} samples): after warm-up first ${warm[0]?.toFixed(0)} MB, max ${Math.max(...warm).toFixed(0)} MB, last ${warm.at(-1)?.toFixed(0)} MB; last quarter − first quarter ${(avg(warm.slice(-q)) - avg(warm.slice(0, q))).toFixed(1)} MB`);
 
-// ---- live at real time: the full controller, and beside it the boards plugin alone (serial
-// transport + decoding + channel writes, no tracker / features / rules / records)
-const bin = fileURLToPath(new URL("../bin/edgeprop.js", import.meta.url));
+// ---- live at real time
+interface LiveResult extends Usage {
+  boardS: number;
+  reads: number;
+  transit: number[];
+  lat: number[];
+}
 
-async function liveRun(mode: "full" | "boards" | "transport", seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number; lat: number[] }> {
-  const child = spawn(process.execPath, [bin, "sim", "--pty", "--speed", "1", "--scenario", "good", "--jobs", "100", "--wait-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
-  const paths = await new Promise<{ vib: string; run: string }>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as { vib: string; run: string });
-    });
-    child.on("exit", (code) => reject(new Error(`sim exited with ${code}`)));
+const WARM_MS = 3000; // boards found, first revolutions
+
+/** BoardSet alone (serial links + decoders, nothing written anywhere) with the given reader. */
+async function transportRun(reader: ReaderKind, seconds: number): Promise<LiveResult> {
+  const sim = await startLiveSim();
+  const log = new ArrivalLog(Math.ceil((seconds + 5) * 400));
+  let noting = false;
+  const sink = (board: number, role: BoardRole) => ({
+    onSamples: () => {
+      if (noting) log.note(board, set.links.get(role)!.decoder.lastSeq);
+    },
   });
-  if (mode === "transport") {
-    // BoardSet alone: serial links + decoders, nothing written anywhere
-    const { BoardSet } = await import("../src/transport/board-set.ts");
-    const set = new BoardSet({ pinned: { vib: paths.vib, run: paths.run } });
-    set.start();
-    await new Promise((r) => setTimeout(r, 3000));
-    const use = await usageOver(seconds);
-    await set.stop();
-    child.kill("SIGTERM");
-    return { ...use, lat: [] };
-  }
+  const set = new BoardSet({ pinned: sim.paths, link: { reader }, sinks: { vib: sink(0, "vib"), run: sink(1, "run") } });
+  set.start();
+  await new Promise((r) => setTimeout(r, WARM_MS));
+  const readsNow = () => [...set.links.values()].reduce((n, l) => n + (l.portReader?.reads ?? 0), 0);
+  const reads0 = readsNow();
+  noting = true;
+  const use = await usageOver(seconds);
+  noting = false;
+  const reads = readsNow() - reads0;
+  await set.stop();
+  const writes = await sim.stop();
+  return { ...use, boardS: boardSecondsWritten(writes, use.from, use.to), reads, transit: log.transit(writes), lat: [] };
+}
+
+/** The boards plugin alone, or the controller's pipeline (sim.yaml without the job log or panel). */
+async function hostRun(mode: "full" | "boards", reader: ReaderKind, seconds: number): Promise<LiveResult> {
+  const sim = await startLiveSim();
   const full = mode === "full";
-  // the controller's pipeline only (other plugins of sim.yaml, e.g. the job log or a panel, are not measured here)
-  const live = await liveConfig(paths, { keep: full ? LIVE_PIPELINE : ["boards"] });
+  const live = await loadConfigFile(shippedConfig("sim.yaml"));
+  live.host.logFile = undefined;
+  const pipeline = ["job-tracker", "features", "judder", "cut-quality", "job-records", "console", "jsonl-log", "boards"];
+  for (const name of Object.keys(live.plugins)) if (!pipeline.includes(name)) delete live.plugins[name];
+  // the learners without the job log (no labels from it, no model registry), as in the live tests
+  for (const name of ["judder", "cut-quality"]) {
+    const entry = live.plugins[name];
+    if (!entry) continue;
+    entry.module = entry.module.replace(/with-job-log\.ts$/, "index.ts");
+    const { db: _db, ...rest } = (entry.config ?? {}) as Record<string, unknown>;
+    entry.config = rest;
+  }
+  live.host.logLevel = "error";
+  live.plugins.boards.config = { vib: sim.paths.vib, run: sim.paths.run, statusMs: 0, reader };
+  if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];
   const lat: number[] = [];
   if (full) withCollector(live, "boards");
   const lc = collector((ms) => lat.push(ms));
   const liveHost = await Host.load(live, { preloaded: { "bench:collector": lc.plugin } });
   await liveHost.start();
-  await new Promise((r) => setTimeout(r, 3000)); // boards found, first revolutions
+  await new Promise((r) => setTimeout(r, WARM_MS));
   lat.length = 0;
   const use = await usageOver(seconds);
   await liveHost.stop();
-  child.kill("SIGTERM");
-  return { ...use, lat: lat.sort((a, b) => a - b) };
+  const writes = await sim.stop();
+  return { ...use, boardS: boardSecondsWritten(writes, use.from, use.to), reads: NaN, transit: [], lat: lat.sort((a, b) => a - b) };
 }
 
-/** This process's CPU (% of one core: total, user, system) over the next `seconds`, and its RSS (MB) at the end. */
-async function usageOver(seconds: number): Promise<{ cpu: number; user: number; system: number; rss: number }> {
-  const cpu0 = process.cpuUsage();
-  const w0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu = process.cpuUsage(cpu0);
-  const wall = performance.now() - w0;
-  const rss = process.memoryUsage().rss / 1e6;
-  const pc = (us: number) => ((us / 1000 / wall) * 100);
-  return { cpu: pc(cpu.user + cpu.system), user: pc(cpu.user), system: pc(cpu.system), rss };
+/** This process with the simulator running and no port open: the floor under every figure. */
+async function idleRun(seconds: number): Promise<LiveResult> {
+  const sim = await startLiveSim();
+  await new Promise((r) => setTimeout(r, WARM_MS));
+  const use = await usageOver(seconds);
+  const writes = await sim.stop();
+  return { ...use, boardS: boardSecondsWritten(writes, use.from, use.to), reads: NaN, transit: [], lat: [] };
 }
 
-const transport = await liveRun("transport", LIVE_S);
-const alone = await liveRun("boards", LIVE_S);
-const whole = await liveRun("full", LIVE_S);
-const fmt = (r: typeof whole) => `${r.cpu.toFixed(2)} % of one core (user ${r.user.toFixed(2)} %, system ${r.system.toFixed(2)} %), RSS ${r.rss.toFixed(0)} MB`;
-console.log(`\nlive at real time (${LIVE_S} s each, simulator in a child process on ptys), CPU of this process:`);
-console.log(`  ${"full controller".padEnd(28)} ${fmt(whole)}`);
-console.log(`  ${"boards plugin alone".padEnd(28)} ${fmt(alone)}   pipeline adds ${(whole.cpu - alone.cpu).toFixed(2)} points`);
-console.log(`  ${"BoardSet alone (transport)".padEnd(28)} ${fmt(transport)}   channels + host add ${(alone.cpu - transport.cpu).toFixed(2)} points`);
-const lat = whole.lat;
-const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-if (lat.length > 0) {
-  console.log(`  last sample's arrival → features, ${lat.length} revolutions: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, max ${lat.at(-1)!.toFixed(2)} ms`);
-} else console.log("  no revolutions measured live (boards not found?)");
+const runs: [string, LiveResult][] = [];
+const load0 = loadavg();
+runs.push(["this process, no port open", await idleRun(Math.min(10, LIVE_S))]);
+for (const reader of ["stream", "await", "poll"] as const) runs.push([`BoardSet alone, reader ${reader}`, await transportRun(reader, LIVE_S)]);
+runs.push(["boards plugin alone, auto", await hostRun("boards", "auto", LIVE_S)]);
+runs.push(["full controller, reader stream", await hostRun("full", "stream", LIVE_S)]);
+runs.push(["full controller, auto (poll)", await hostRun("full", "auto", LIVE_S)]);
+const load1 = loadavg();
+
+const ms = (v: number | undefined) => (v === undefined ? "   –" : v.toFixed(2).padStart(5));
+console.log(
+  `\nlive at real time (${LIVE_S} s each; simulated boards on ptys in a child process, not counted), ${cpus().length} cores, ` +
+    `load average ${load0.map((l) => l.toFixed(2)).join(" ")} before, ${load1.map((l) => l.toFixed(2)).join(" ")} after:`,
+);
+console.log(`  ${"".padEnd(32)} ${"% of one core (user, system)".padEnd(28)} ${"CPU ms per board-s".padStart(18)} ${"reads/s".padStart(8)} ${"RSS".padStart(6)}  load 1 min   write → decoded p50 / p99 / max ms`);
+for (const [name, r] of runs) {
+  const transit = r.transit.length > 0 ? `${ms(quantile(r.transit, 0.5))} / ${ms(quantile(r.transit, 0.99))} / ${ms(r.transit.at(-1))}  (${r.transit.length} frames)` : "";
+  console.log(
+    `  ${name.padEnd(32)} ${`${r.cpu.toFixed(2)} % (${r.user.toFixed(2)}, ${r.system.toFixed(2)})`.padEnd(28)} ${(r.cpuMs / r.boardS).toFixed(2).padStart(18)} ` +
+      `${Number.isNaN(r.reads) ? "".padStart(8) : (r.reads / ((r.to - r.from) / 1000)).toFixed(0).padStart(8)} ${`${r.rss.toFixed(0)} MB`.padStart(6)}  ${r.load.map((l) => l.toFixed(2)).join("→").padEnd(10)}  ${transit}`,
+  );
+}
+const get = (name: string) => runs.find(([n]) => n === name)![1];
+const perBoardS = (r: LiveResult) => r.cpuMs / r.boardS;
+const ratio = (a: LiveResult, b: LiveResult) => `${(perBoardS(a) / perBoardS(b)).toFixed(2)}× the CPU per board-second`;
+console.log(`  BoardSet: reader poll uses ${ratio(get("BoardSet alone, reader poll"), get("BoardSet alone, reader stream"))} of reader stream; await ${ratio(get("BoardSet alone, reader await"), get("BoardSet alone, reader stream"))}`);
+console.log(`  full controller: auto (poll) uses ${ratio(get("full controller, auto (poll)"), get("full controller, reader stream"))} of reader stream`);
+for (const name of ["full controller, reader stream", "full controller, auto (poll)"]) {
+  const lat = get(name).lat;
+  if (lat.length > 0) {
+    console.log(`  ${name}: last sample's arrival → features, ${lat.length} revolutions: p50 ${ms(quantile(lat, 0.5))} ms, p99 ${ms(quantile(lat, 0.99))} ms, max ${ms(lat.at(-1))} ms`);
+  } else console.log(`  ${name}: no revolutions measured live (boards not found?)`);
+}
 process.exit(0);
