@@ -1,5 +1,5 @@
-// The evaluation's per-job data, made by the controller's own pipeline (config/replay.yaml, the rule
-// estimators included): captures (or a simulator scenario written to captures in a temporary
+// The evaluation's per-job data, made by the controller's own pipeline (config/replay-rules.yaml: the rule
+// estimators, so that each record's estimates are the rule baseline's): captures (or a simulator scenario written to captures in a temporary
 // folder) are replayed, and a collector plugin keeps every features.revs row and each job's record
 // (measurements, rule estimates, labels attached by job-records from the label file). The learner
 // inputs are then JobInputs over those rows, at each job's last CUT_END (before the check pass),
@@ -63,7 +63,7 @@ export async function replayCaptures(input: CaptureInput): Promise<Replay> {
       return {};
     },
   );
-  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  const config = await loadConfigFile(shippedConfig("replay-rules.yaml"));
   config.plugins["replay-source"].config = { vib: input.vib, run: input.run };
   if (input.labels) config.plugins["job-records"].config = { labels: input.labels };
   if (config.plugins.console) config.plugins.console.enabled = false;
