@@ -7,7 +7,18 @@ import { jobRecordChannel } from "../src/store/job-record.ts";
 import { shippedConfig } from "../src/cli/pipeline.ts";
 
 /** The pipeline plugins of sim.yaml a live benchmark runs (console and jsonl-log are then switched off by withCollector). */
-export const LIVE_PIPELINE = ["job-tracker", "features", "judder-rule", "cut-quality-rule", "job-records", "console", "jsonl-log", "boards"];
+export const LIVE_PIPELINE = ["job-tracker", "features", "judder", "cut-quality", "job-records", "console", "jsonl-log", "boards"];
+
+/** The learners without the job log (no labels from it, no model registry), as in the live tests. */
+function learnersWithoutJobLog(config: InstallationConfig): void {
+  for (const name of ["judder", "cut-quality"]) {
+    const entry = config.plugins[name];
+    if (!entry) continue;
+    entry.module = entry.module.replace(/with-job-log\.ts$/, "index.ts");
+    const { db: _db, ...rest } = (entry.config ?? {}) as Record<string, unknown>;
+    entry.config = rest;
+  }
+}
 
 /**
  * The "bench-collector" plugin: counts jobs.records, calls onLatency(ms) for each revolution's
@@ -62,7 +73,7 @@ export function withCollector(config: InstallationConfig, sourceName: string): v
  */
 export async function liveConfig(
   paths: { vib: string; run: string },
-  opts: { keep?: readonly string[]; drop?: readonly string[]; statusMs?: number } = { keep: LIVE_PIPELINE },
+  opts: { keep?: readonly string[]; drop?: readonly string[]; statusMs?: number; reader?: string } = { keep: LIVE_PIPELINE },
 ): Promise<InstallationConfig> {
   const live = await loadConfigFile(shippedConfig("sim.yaml"));
   live.host.logFile = undefined;
@@ -70,6 +81,7 @@ export async function liveConfig(
   for (const name of Object.keys(live.plugins)) {
     if ((opts.keep && !opts.keep.includes(name)) || opts.drop?.includes(name)) delete live.plugins[name];
   }
-  live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: opts.statusMs ?? 0 };
+  if (!live.plugins["job-log"]) learnersWithoutJobLog(live);
+  live.plugins.boards.config = { vib: paths.vib, run: paths.run, statusMs: opts.statusMs ?? 0, ...(opts.reader ? { reader: opts.reader } : {}) };
   return live;
 }

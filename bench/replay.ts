@@ -122,20 +122,7 @@ async function transportRun(reader: ReaderKind, seconds: number): Promise<LiveRe
 async function hostRun(mode: "full" | "boards", reader: ReaderKind, seconds: number): Promise<LiveResult> {
   const sim = await startLiveSim();
   const full = mode === "full";
-  const live = await loadConfigFile(shippedConfig("sim.yaml"));
-  live.host.logFile = undefined;
-  const pipeline = ["job-tracker", "features", "judder", "cut-quality", "job-records", "console", "jsonl-log", "boards"];
-  for (const name of Object.keys(live.plugins)) if (!pipeline.includes(name)) delete live.plugins[name];
-  // the learners without the job log (no labels from it, no model registry), as in the live tests
-  for (const name of ["judder", "cut-quality"]) {
-    const entry = live.plugins[name];
-    if (!entry) continue;
-    entry.module = entry.module.replace(/with-job-log\.ts$/, "index.ts");
-    const { db: _db, ...rest } = (entry.config ?? {}) as Record<string, unknown>;
-    entry.config = rest;
-  }
-  live.host.logLevel = "error";
-  live.plugins.boards.config = { vib: sim.paths.vib, run: sim.paths.run, statusMs: 0, reader };
+  const live = await liveConfig(sim.paths, { keep: LIVE_PIPELINE, reader });
   if (!full) for (const name of Object.keys(live.plugins)) if (name !== "boards") delete live.plugins[name];
   const lat: number[] = [];
   if (full) withCollector(live, "boards");
