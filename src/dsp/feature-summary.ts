@@ -134,8 +134,8 @@ export class FeatureSummary {
   }
 }
 
-/** Reorders a[lo..hi] so that a[k] is the value of rank k, smaller ones left, larger right. */
-function select(a: Float64Array, lo: number, hi: number, k: number): void {
+/** Reorders a[lo..hi] so that a[k] is the value of rank k, smaller ones left, larger right (quickselect, middle pivot). */
+export function select(a: Float64Array, lo: number, hi: number, k: number): void {
   while (hi > lo) {
     const pivot = a[(lo + hi) >> 1];
     let i = lo;

@@ -12,6 +12,7 @@
 // [mean, a1, b1, …]); reads `out` ([mean, a1, b1, …, aN, bN]) and `excluded` (bins left out).
 // Allocation-free after construction.
 import { choleskySolveInPlace } from "./cholesky.ts";
+import { select } from "./feature-summary.ts";
 
 const TWO_PI = 2 * Math.PI;
 
@@ -122,28 +123,8 @@ export class RobustOrders {
   }
 }
 
-/** The k-th smallest of a[0..n) (0-based; reorders a). Hoare's quickselect, middle pivot. */
+/** The k-th smallest of a[0..n) (0-based; reorders a). */
 function nthSmallest(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
+  select(a, 0, n - 1, k);
   return a[k];
 }

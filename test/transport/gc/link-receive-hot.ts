@@ -7,14 +7,9 @@ import { join } from "node:path";
 import { encodeFrame, type Frame } from "../../../src/protocol/index.ts";
 import { BoardLink } from "../../../src/transport/board-link.ts";
 import { CaptureWriter } from "../../../src/transport/capture-writer.ts";
-import type { Timers } from "../../../src/transport/timers.ts";
+import { unrefTimers } from "./unref-timers.ts";
 
-// Timers that do not keep the child alive once the hot loop has run.
-const timers: Timers = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+const timers = unrefTimers;
 
 export default async function prepare(args: string[]): Promise<() => void> {
   const allocate = args[0] === "alloc";

@@ -13,13 +13,9 @@ import { encodeFrame, type Frame } from "../../../src/protocol/index.ts";
 import { BoardLink } from "../../../src/transport/board-link.ts";
 import { PollReader, type UnixPortParts } from "../../../src/transport/poll-reader.ts";
 import { ReadBuffer } from "../../../src/transport/read-buffer.ts";
-import type { Timers } from "../../../src/transport/timers.ts";
+import { unrefTimers } from "./unref-timers.ts";
 
-const timers: Timers = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+const timers = unrefTimers;
 
 export default async function prepare(args: string[]): Promise<() => void> {
   const allocate = args[0] === "alloc";
