@@ -5,7 +5,9 @@
 //   residual runout = the rule's estimate (median LRO of the last 5 cut revolutions over the cut
 //   face) + the network's learned correction, once that network has `minLabels` labels and its
 //   running error is below the rule's; Ra from its own network once it has `minLabels` Ra labels,
-//   null before. source "model" when the residual estimate comes from the network, else "rule".
+//   null before (with `raPriorFile`: from the prior until the Ra network's first own update).
+//   source "model" when the residual estimate comes from the network, else "prior" when Ra comes
+//   from the prior, else "rule".
 // - Alarms (src/learn/alarms.ts: chatter in the cut, loose adapter / bad mount), decided from the
 //   same inputs against this lathe's learned normal: logged as warnings at once (live), counted,
 //   and sent with the estimate so they land in the job record's `alarms`.
@@ -27,6 +29,7 @@ import type { JobLog, Label } from "../../src/store/index.ts";
 import { CutQualityLearner, raModelOptions, residualModelOptions } from "../../src/learn/learners.ts";
 import { AlarmDetector } from "../../src/learn/alarms.ts";
 import { loadIfPresent } from "../../src/learn/model-store.ts";
+import { priorOrRule } from "../../src/learn/prior.ts";
 import { PendingJobs } from "../../src/learn/pending-jobs.ts";
 import { learnerConfig, learnerOptions, registryConfig } from "../../src/learn/plugin-config.ts";
 import type { OnlineModel, RollbackReport } from "../../src/learn/online-model.ts";
@@ -38,6 +41,15 @@ import { raTarget, residualTarget, type JobLabels } from "../../src/learn/target
 
 export const configSchema = z.object({
   ...learnerConfig,
+  /**
+   * A prior Ra model (src/learn/prior.ts; the shipped one: models/prior/ra.epnn, trained on
+   * simulator seeds no evaluation uses, bench/train-prior.ts): the Ra network starts from it instead
+   * of giving no estimate (source "prior" while residual runout is the rule's, modelVersion
+   * `rule+<prior version>`, until the Ra network's first own update). Relative to the config file.
+   * A file of another kind, input layout or selection is refused with an error in the log. Ignored
+   * when `modelDir` (or the registry) already holds the models.
+   */
+  raPriorFile: z.string().min(1).optional(),
   /** Learned alarms (src/learn/alarms.ts). */
   alarms: z.boolean().default(true),
   /** Jobs learned before any alarm; z-score limit; ratios to the learned normal. */
@@ -66,7 +78,10 @@ export function cutQualityPlugin(labelChannel: ObjectChannelSpec<Label> | null) 
       const kinds = { residual: residualModelOptions(opts), ra: raModelOptions(opts) };
       const residual = loadIfPresent(config.modelDir, kinds.residual, onError);
       const ra = loadIfPresent(config.modelDir, kinds.ra, onError);
-      const learner = new CutQualityLearner(opts, opts, residual && ra ? { residual, ra } : undefined);
+      const loaded = residual && ra ? { residual, ra } : undefined;
+      const prior = loaded ? null : priorOrRule(config.raPriorFile, kinds.ra, onError);
+      const learner = new CutQualityLearner(opts, opts, loaded ?? (prior ? { ra: prior } : undefined));
+      if (prior) ctx.log.info({ version: prior.origin, file: config.raPriorFile }, "Ra learner starts from its prior");
       const alarms = new AlarmDetector({ minJobs: config.alarmMinJobs, zLimit: config.alarmZ, chatterRatio: config.chatterRatio, mountRatio: config.mountRatio });
       const m = {
         labels: ctx.metrics.counter("labels", "residual-runout labels learned"),

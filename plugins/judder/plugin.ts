@@ -4,7 +4,9 @@
 // - At the end of each cut pass (the last one counts), from the job's measure and cut revolutions
 //   (JobInputs over features.revs), before the check pass and before any label: p from the network
 //   once it has learned `minLabels` labels (source "model", modelVersion "judder-v<N>"), before that
-//   the stated rule: p = logistic((LRO before the cut − limitUm) / scaleUm) (source "rule").
+//   the stated rule: p = logistic((LRO before the cut − limitUm) / scaleUm) (source "rule"), or,
+//   with `priorFile`, the prior model (source "prior", modelVersion the prior's version) until the
+//   model's first own update.
 //   flag = p ≥ threshold. Sent at the job's end.
 // - Labels: from each job's record on jobs.records (a replay's label file; judder, or dtvUm by the
 //   datasheet's definition, src/learn/targets.ts), and, in the job-log variant (with-job-log.ts),
@@ -24,6 +26,7 @@ import { jobRecordChannel } from "../../src/store/job-record.ts";
 import type { JobLog, Label } from "../../src/store/index.ts";
 import { JudderLearner, judderModelOptions } from "../../src/learn/learners.ts";
 import { loadIfPresent } from "../../src/learn/model-store.ts";
+import { priorOrRule } from "../../src/learn/prior.ts";
 import { PendingJobs, lroPreOf } from "../../src/learn/pending-jobs.ts";
 import { learnerConfig, learnerOptions, registryConfig } from "../../src/learn/plugin-config.ts";
 import { judderTarget, type JobLabels } from "../../src/learn/targets.ts";
@@ -38,6 +41,15 @@ export const configSchema = z.object({
   /** The cold-start rule: LRO before the cut at which it says judder (µm), logistic width. */
   limitUm: z.number().positive().default(50),
   scaleUm: z.number().positive().default(5),
+  /**
+   * A prior judder model (src/learn/prior.ts; the shipped one: models/prior/judder.epnn, trained on
+   * simulator seeds no evaluation uses, bench/train-prior.ts): the learner starts from it instead of
+   * the rule (source "prior", modelVersion the prior's version, until its first own update). A
+   * relative path is relative to the config file. A file of another kind, input layout or selection
+   * is refused with an error in the log and the rule is used. Ignored when `modelDir` (or the
+   * registry) already holds a model: a model that has learned continues.
+   */
+  priorFile: z.string().min(1).optional(),
   ...learnerConfig,
 });
 export const jobLogConfigSchema = configSchema.extend(registryConfig);
@@ -58,8 +70,10 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
       const opts = learnerOptions(config);
       const modelOptions = judderModelOptions(opts);
       const loaded = loadIfPresent(config.modelDir, modelOptions, (msg) => ctx.log.error(msg));
-      const learner = new JudderLearner(opts, { limitUm: config.limitUm, scaleUm: config.scaleUm, threshold: config.threshold }, loaded ?? undefined);
+      const prior = loaded ? null : priorOrRule(config.priorFile, modelOptions, (msg) => ctx.log.error(msg));
+      const learner = new JudderLearner(opts, { limitUm: config.limitUm, scaleUm: config.scaleUm, threshold: config.threshold }, loaded ?? prior ?? undefined);
       if (loaded) ctx.log.info({ version: loaded.versionName(), labels: loaded.labels }, "judder model loaded");
+      if (prior) ctx.log.info({ version: prior.origin, file: config.priorFile }, "judder learner starts from its prior");
       const m = metricsOf(ctx);
       const scores = new RunningJudderScores(config.threshold);
       const issued = new IssuedEstimates();
@@ -86,7 +100,7 @@ export function judderPlugin(labelChannel: ObjectChannelSpec<Label> | null) {
       feedJobEstimates<JudderEstimate>(ctx, pending, {
         decide: (x, ordinal) => {
           const e = learner.estimate(x, lroPreOf(x));
-          (e.source === "model" ? m.model : m.rule).inc();
+          (e.source === "model" ? m.model : e.source === "prior" ? m.prior : m.rule).inc();
           issued.set(ordinal, e.p);
           return { ordinal, p: e.p, flag: e.p === null ? null : e.p >= config.threshold, source: e.source, modelVersion: e.modelVersion };
         },
@@ -139,6 +153,7 @@ function metricsOf(ctx: PluginContext) {
     version: ctx.metrics.gauge("version", "current judder model version"),
     model: ctx.metrics.counter("fromModel", "estimates from the network"),
     rule: ctx.metrics.counter("fromRule", "estimates from the cold-start rule"),
+    prior: ctx.metrics.counter("fromPrior", "estimates from the prior model (before the first update)"),
     unmatched: ctx.metrics.counter("labelsUnmatched", "labels of jobs no longer (or never) seen by this run"),
   };
 }

@@ -13,6 +13,7 @@ import type { JobSample } from "./job-sample.ts";
 import { CutQualityLearner, JudderLearner, judderModelOptions, raModelOptions, residualModelOptions, type LearnerOptions } from "./learners.ts";
 import { auc, binaryScores, mae, type BinaryScores } from "./metrics.ts";
 import { OnlineModel } from "./online-model.ts";
+import { loadPrior } from "./prior.ts";
 import { judderTarget, raTarget, residualTarget } from "./targets.ts";
 import { INPUT_NAMES } from "./job-inputs.ts";
 import { Rng } from "../core/index.ts";
@@ -27,6 +28,9 @@ export interface EvalOptions {
   seed?: number;
   /** Skip the k-fold hindsight network (it is the slow part). */
   hindsight?: boolean;
+  /** Prior model files (src/learn/prior.ts) the judder and Ra learners start from instead of the
+   *  rule, as the plugins' `priorFile` / `raPriorFile` (loaded afresh for every call). */
+  priors?: { judder?: string; ra?: string };
 }
 
 /** Per job: labels/targets (NaN when none) and every estimator's output (NaN when none). */
@@ -95,8 +99,10 @@ function bestThreshold(pairs: Array<[number, number]>): number {
 
 export function evaluate(samples: readonly JobSample[], options: EvalOptions = {}): EvalResult {
   const threshold = options.threshold ?? 0.5;
-  const judder = new JudderLearner(options.judder);
-  const cut = new CutQualityLearner(options.cutQuality);
+  const pj = options.priors?.judder ? loadPrior(options.priors.judder, judderModelOptions(options.judder)) : undefined;
+  const pr = options.priors?.ra ? loadPrior(options.priors.ra, raModelOptions(options.cutQuality)) : undefined;
+  const judder = new JudderLearner(options.judder, undefined, pj);
+  const cut = new CutQualityLearner(options.cutQuality, options.cutQuality, pr ? { ra: pr } : undefined);
   const rollbacks: RollbackReport[] = [];
   for (const m of [judder.model, cut.residual, cut.ra]) m.onRollback = (r) => rollbacks.push(r);
   const jobs: JobEval[] = [];

@@ -85,9 +85,9 @@ export class KeptModel {
 
   publish(cause: LearnerStatus["cause"]): void {
     const m = this.h.get();
-    const version = this.track ? this.track.current : m.version > 0 ? m.versionName() : null;
+    const version = this.track ? this.track.current : m.version > 0 || m.isPrior ? m.versionName() : null;
     this.h.status.push({
-      learner: this.h.learner, kind: m.kind, version, source: this.h.inUse() ? "model" : "rule", labels: m.labels, rollbacks: m.rollbacks,
+      learner: this.h.learner, kind: m.kind, version, source: this.h.inUse() ? (m.isPrior ? "prior" : "model") : "rule", labels: m.labels, rollbacks: m.rollbacks,
       scores: this.h.scores(), registry: this.track !== null, cause, time: Date.now(),
     });
   }

@@ -13,9 +13,10 @@ export interface LearnerStatus {
   /** The model version the next estimate comes from once the model decides (the registry's name in
    *  the job-log variants), null while no update has been made. */
   version: string | null;
-  /** Where this kind's estimates come from now: the network ("model") or the cold-start rule
-   *  ("rule"; for Ra: no estimate yet). */
-  source: "model" | "rule";
+  /** Where this kind's estimates come from now: the network ("model"), a shipped prior before the
+   *  model's first own update ("prior", src/learn/prior.ts) or the cold-start rule ("rule"; for Ra:
+   *  no estimate yet). */
+  source: "model" | "prior" | "rule";
   /** Labels the model has learned (all time, as its file counts them) and automatic rollbacks. */
   labels: number;
   rollbacks: number;

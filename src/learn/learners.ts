@@ -9,6 +9,11 @@
 //                      the rule's median LRO of the last cut revolutions over the cut face (input
 //                      c_lro_rule), Ra = null, source "rule"; each network takes over once it has
 //                      `minLabels` labels (source "model" when the residual network does).
+// Prior (src/learn/prior.ts): a learner given a prior model (the plugins' `prior` config key) starts
+// from it instead of the rule: its estimates say source "prior" and the prior's version until the
+// model's own first update, then "model" and `<kind>-v<N>`. Cut quality: the prior is for Ra (the
+// residual-runout network keeps its rule fallback: its running error must beat the rule's first);
+// its estimate says "prior" while the Ra estimate comes from the prior and the residual from the rule.
 // Both: estimate() before the label, observe() once per job after its (last) estimate (the inputs join
 // the normalisation statistics; no label involved), learn() when the label arrives. Allocation-free apart from the small estimate objects the plugins send.
 import { judderP, DEFAULT_JUDDER_RULE, type JudderRuleConfig } from "../controller/rules.ts";
@@ -43,7 +48,7 @@ export class JudderLearner {
   /** The network's p once ready, else the rule's (null without an LRO before the cut). */
   estimate(inputs: ArrayLike<number>, lroPreUm: number | null): { p: number | null; source: Source; modelVersion: string | null; modelP: number } {
     const modelP = this.model.predict(inputs);
-    if (this.model.ready && modelP === modelP) return { p: modelP, source: "model", modelVersion: this.versionName(this.model), modelP };
+    if (this.model.ready && modelP === modelP) return { p: modelP, source: this.model.isPrior ? "prior" : "model", modelVersion: this.versionName(this.model), modelP };
     return { p: judderP(lroPreUm, this.rule), source: "rule", modelVersion: null, modelP };
   }
 
@@ -69,7 +74,7 @@ export class CutQualityLearner {
    *  used only while its running error is below the rule's. */
   ruleError = Number.NaN;
   modelError = Number.NaN;
-  constructor(options: LearnerOptions = {}, raOptions: LearnerOptions = options, models?: { residual: OnlineModel; ra: OnlineModel }) {
+  constructor(options: LearnerOptions = {}, raOptions: LearnerOptions = options, models?: { residual?: OnlineModel; ra?: OnlineModel }) {
     this.residual = models?.residual ?? new OnlineModel(residualModelOptions(options));
     this.ra = models?.ra ?? new OnlineModel(raModelOptions(raOptions));
   }
@@ -96,7 +101,8 @@ export class CutQualityLearner {
     const lroPostUm = useRes ? Math.max(0, base + mRes) : rule === rule ? rule : null;
     const raUm = useRa ? Math.max(0, mRa) : null;
     const modelVersion = useRes || useRa ? `${useRes ? this.versionName(this.residual) : "rule"}+${useRa ? this.versionName(this.ra) : "none"}` : null;
-    return { lroPostUm, raUm, source: useRes ? "model" : "rule", modelVersion, modelLroPostUm: base + mRes, modelRaUm: mRa };
+    const source: Source = useRes ? (this.residual.isPrior ? "prior" : "model") : useRa && this.ra.isPrior ? "prior" : "rule";
+    return { lroPostUm, raUm, source, modelVersion, modelLroPostUm: base + mRes, modelRaUm: mRa };
   }
 
   /** Adds a job's inputs to both networks' normalisation statistics: once per job, after its estimate. */

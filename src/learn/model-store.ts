@@ -42,6 +42,9 @@ export function loadOnlineModel(path: string, options: OnlineModelOptions): Onli
   }
   const saved = (state.options ?? {}) as Partial<OnlineModelOptions>;
   const model = new OnlineModel({ ...saved, ...options, hidden: saved.hidden ?? options.hidden, replaySize: saved.replaySize ?? options.replaySize });
+  if (Array.isArray(state.use) && state.use.join(",") !== model.used.join(",")) {
+    throw new Error(`${path}: its network reads ${state.use.length} inputs, not the ${model.used.length} this controller's ${model.kind} network reads (input selection changed)`);
+  }
   if (network.params.length !== model.net.params.length) throw new Error(`${path}: ${network.params.length} parameters, expected ${model.net.params.length}`);
   model.net.params.set(network.params);
   for (let k = 0; k < model.net.optimizerState.length && k < network.optimizerState.length; k++) model.net.optimizerState[k].set(network.optimizerState[k]);

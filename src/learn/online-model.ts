@@ -109,6 +109,10 @@ export class OnlineModel {
   /** Labels learned (all time, also those later dropped by a rollback). */
   labels = 0;
   rollbacks = 0;
+  /** The name of the state this model started from when it was not made by its own updates: a
+   *  prior's version (src/learn/prior.ts), e.g. "prior-sim-2026-11-29-abc1234-s1001-1003". Kept in
+   *  the model file; versionName() gives it while the model has made no update of its own. */
+  origin: string | null = null;
   /** Running loss of the newest labels, each measured before it was learned (fast), and the
    *  running loss over healthy stretches (baseline). */
   get anchorError(): number {
@@ -203,9 +207,14 @@ export class OnlineModel {
   }
   private droppedLabels = 0;
 
-  /** Version label, e.g. "judder-v42". */
+  /** Version label, e.g. "judder-v42"; a prior's own name (origin) before the first update. */
   versionName(): string {
-    return `${this.kind}-v${this.version}`;
+    return this.version === 0 && this.origin !== null ? this.origin : `${this.kind}-v${this.version}`;
+  }
+
+  /** Whether the estimates come from a prior as it was shipped (no update of this model's own yet). */
+  get isPrior(): boolean {
+    return this.version === 0 && this.origin !== null;
   }
 
   /** Adds x to the normalisation statistics (call once per job, before predict). */
@@ -401,7 +410,7 @@ export class OnlineModel {
 
   /** State beyond the network for the model file (`learner` section, JSON). */
   stateJson(): Record<string, unknown> {
-    return { kind: this.kind, task: this.task, inputs: this.inputs, use: this.used, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, options: this.opts };
+    return { kind: this.kind, task: this.task, inputs: this.inputs, use: this.used, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, origin: this.origin, options: this.opts };
   }
 
   /** Restores counters, running losses and the replay draw state after a load (the network,
@@ -420,6 +429,7 @@ export class OnlineModel {
     this.slots[FAST_SLOT] = typeof s.fast === "number" ? s.fast : Number.NaN;
     if (typeof s.rng === "number" && s.rng !== 0) this.rngState[0] = s.rng;
     this.sinceCheckpoint = Number(s.sinceCheckpoint) || 0;
+    this.origin = typeof s.origin === "string" && s.origin !== "" ? s.origin : null;
   }
 
   /** Replay buffer as [written, then per slot: seq, t, x…] (model file `replay` section). */

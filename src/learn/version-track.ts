@@ -79,8 +79,10 @@ export class VersionTrack {
   /** A model that did not come from the registry (a new one, or a file in modelDir): a loaded one is
    *  registered as it is, so estimates name a registered version. */
   begin(model: OnlineModel, metrics: object): void {
-    if (this.current !== null || model.version === 0) return;
-    this.update(model, { ...metrics, loadedFromModelDir: true });
+    if (this.current !== null) return;
+    // A prior (src/learn/prior.ts) is registered under its own version: the parent of the first update.
+    if (model.isPrior) this.update(model, { ...metrics, prior: true });
+    else if (model.version > 0) this.update(model, { ...metrics, loadedFromModelDir: true });
   }
 
   update(model: OnlineModel, metrics: object): string {
