@@ -5,6 +5,9 @@
 //   npm run bench:eval                       # mixed 600 jobs × seeds 1..5, fleet-shift 600 × seeds 1..5
 //   npm run bench:eval -- --first-seed=6     # the same on seeds 6..10 (held out: no choice was compared on them)
 //   npm run bench:eval -- --seeds=2 --jobs=300 --no-shift --no-hindsight
+//   npm run bench:eval -- --prior            # also the learners started from the shipped prior
+//     (models/prior/, bench/train-prior.ts: trained on seeds 1001+, disjoint from these), side by
+//     side with the same learners from scratch (the rule while cold) in the same run
 //   npm run bench:eval -- --seeds=1 --jobs=300 --no-shift --cache   # replays cached in bench/out/eval-cache
 //     (the cache is keyed by scenario, jobs, seed and the features.revs layout: after changing the
 //      per-revolution DSP without changing the layout, delete bench/out/eval-cache)
@@ -28,6 +31,8 @@ const firstSeed = Number(arg("first-seed", "1"));
 const jobs = Number(arg("jobs", "600"));
 const hindsight = !flag("no-hindsight");
 const cache = flag("cache") ? "bench/out/eval-cache" : null;
+const priorDir = flag("prior") ? arg("prior-dir", "models/prior") : null;
+const priors = priorDir ? { judder: `${priorDir}/judder.epnn`, ra: `${priorDir}/ra.epnn` } : undefined;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
@@ -35,6 +40,8 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
 interface Row {
   seed: number;
   r: EvalResult;
+  /** The same learners started from the prior (--prior), no hindsight. */
+  p: EvalResult | null;
   c: Ceiling;
   secs: number;
 }
@@ -45,8 +52,10 @@ async function runAll(scenario: string): Promise<Row[]> {
     const t0 = performance.now();
     const samples = samplesFromReplay(cache ? await cachedReplayScenario(scenario, jobs, seed, cache) : await replayScenario(scenario, jobs, seed));
     const r = evaluate(samples, { seed, hindsight });
+    const p = priors ? evaluate(samples, { seed, hindsight: false, priors }) : null;
     const c = scenarioCeiling(scenario, jobs, seed, samples);
-    rows.push({ seed, r, c, secs: (performance.now() - t0) / 1000 });
+    rows.push({ seed, r, p, c, secs: (performance.now() - t0) / 1000 });
+    if (p) process.stdout.write(`${scenario} seed ${seed} from prior: judder AUC ${f3(p.judder.model.auc)} (scratch ${f3(r.judder.model.auc)}), controller ${f3(p.judder.controller.auc)} (scratch ${f3(r.judder.controller.auc)}) | F1 ${f3(p.judder.model.f1)} (${f3(r.judder.model.f1)}) | Ra MAE ${f3(p.ra.model)} (${f3(r.ra.model)}) | AUC 100–300 ${f3(windowAuc(p.jobs, 100, 300))} 400–600 ${f3(windowAuc(p.jobs, 400, 600))} | rollbacks ${p.rollbacks.length}\n`);
     const j = r.judder;
     process.stdout.write(
       `${scenario} seed ${seed}: judder AUC net ${f3(j.model.auc)} ceiling ${f3(c.judder.auc)} rule ${f3(j.rule.auc)} rms ${f3(j.rms.auc)} hindsight ${f3(j.hindsight?.auc ?? NaN)} | ` +
@@ -79,6 +88,20 @@ process.stdout.write(`  judder accuracy ${f3(m((r) => r.judder.model.accuracy))}
 process.stdout.write(`  residual MAE µm ${f3(res)} (controller output; network alone ${f3(m((r) => r.residual.model))}) | rule ${f3(m((r) => r.residual.rule))}, hindsight ${f3(m((r) => r.residual.hindsight ?? NaN))}   target ≤ 3: ${check(res <= 3)}\n`);
 process.stdout.write(`  Ra MAE µm       ${f3(ra)} | running mean ${f3(m((r) => r.ra.mean))}, hindsight ${f3(m((r) => r.ra.hindsight ?? NaN))}   target ≤ 0.1: ${check(ra <= 0.1)} (by ${f3(ra - 0.1)})\n`);
 process.stdout.write(`  rollbacks per run ${f3(m((r) => r.rollbacks.length))}\n`);
+if (priors) {
+  const p = (get: (r: EvalResult) => number) => mean(mixed.map((x) => get(x.p!)));
+  const side = (name: string, get: (r: EvalResult) => number) => `  ${name.padEnd(26)} scratch ${f3(m(get))}   prior ${f3(p(get))}   difference ${f3(p(get) - m(get))}\n`;
+  process.stdout.write(`\nmixed fleet, from scratch (rule while cold) vs from the prior (${priorDir}), same runs, mean of seeds ${firstSeed}–${firstSeed + seeds - 1}:\n`);
+  process.stdout.write(side("judder AUC (network)", (r) => r.judder.model.auc));
+  process.stdout.write(side("judder AUC (controller)", (r) => r.judder.controller.auc));
+  process.stdout.write(side("judder F1 (controller)", (r) => r.judder.controller.f1));
+  process.stdout.write(side("judder accuracy (ctrl)", (r) => r.judder.controller.accuracy));
+  process.stdout.write(side("Ra MAE µm (network)", (r) => r.ra.model));
+  process.stdout.write(side("residual MAE µm (ctrl)", (r) => r.residual.controller));
+  process.stdout.write(side("judder AUC jobs 1–100", (r) => windowAuc(r.jobs, 1, 100, "pController")));
+  process.stdout.write(side("judder AUC jobs 300–600", (r) => windowAuc(r.jobs, 300, 600, "pController")));
+  process.stdout.write(side("rollbacks per run", (r) => r.rollbacks.length));
+}
 
 if (!flag("no-shift")) {
   const shift = await runAll("fleet-shift");
@@ -86,5 +109,10 @@ if (!flag("no-shift")) {
   const a2 = mean(shift.map((x) => windowAuc(x.r.jobs, 400, 600)));
   process.stdout.write(`\nfleet-shift, ${jobs} jobs (population changes at job ${jobs / 2}), mean of seeds ${firstSeed}–${firstSeed + seeds - 1}:\n`);
   process.stdout.write(`  AUC jobs 100–300 ${f3(a1)}, jobs 400–600 ${f3(a2)}, difference ${f3(a2 - a1)}   target within 0.03 (400–600 ≥ 100–300 − 0.03): ${check(a2 >= a1 - 0.03)}\n`);
+  if (priors) {
+    const b1 = mean(shift.map((x) => windowAuc(x.p!.jobs, 100, 300)));
+    const b2 = mean(shift.map((x) => windowAuc(x.p!.jobs, 400, 600)));
+    process.stdout.write(`  from the prior: AUC jobs 100–300 ${f3(b1)}, jobs 400–600 ${f3(b2)}, difference ${f3(b2 - b1)}; whole run ${f3(mean(shift.map((x) => x.p!.judder.model.auc)))} (scratch ${f3(mean(shift.map((x) => x.r.judder.model.auc)))}); Ra MAE ${f3(mean(shift.map((x) => x.p!.ra.model)))} (scratch ${f3(mean(shift.map((x) => x.r.ra.model)))})\n`);
+  }
   process.stdout.write(`  rule AUC 100–300 ${f3(mean(shift.map((x) => windowAuc(x.r.jobs.map((j) => ({ ...j, pModel: j.lroPre })), 100, 300))))}, 400–600 ${f3(mean(shift.map((x) => windowAuc(x.r.jobs.map((j) => ({ ...j, pModel: j.lroPre })), 400, 600))))}; rollbacks per run ${f3(mean(shift.map((x) => x.r.rollbacks.length)))}\n`);
 }
