@@ -54,14 +54,17 @@ describe("edgeprop replay", () => {
     expect(r.stderr).toMatch(/replay: 3 jobs in/);
   });
 
-  it("is deterministic: the same captures and labels give the same records (the learners start from scratch)", async () => {
+  it("is deterministic: the same captures and labels give the same records (the learners start from the shipped prior)", async () => {
     const args = ["replay", "--dir", dir, "--labels", join(dir, "labels.jsonl"), "--json"];
     const [a, b] = [await edgeprop(args), await edgeprop(args)];
     expect(a.code, a.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
-    const records = a.stdout.trim().split("\n").map((l) => JSON.parse(l) as { judder: { source: string }; cutQuality: { source: string; lroPostUm: number | null } });
-    // three jobs: the learners are cold, so the stated rules decide
-    for (const r of records) expect([r.judder.source, r.cutQuality.source]).toEqual(["rule", "rule"]);
+    const records = a.stdout.trim().split("\n").map((l) => JSON.parse(l) as { judder: { source: string; modelVersion: string | null }; cutQuality: { source: string; lroPostUm: number | null } });
+    // replay.yaml starts judder and Ra from the shipped prior (models/prior/): job 1 is estimated by
+    // the prior before any label; later jobs by the prior or the network updated from it, never the rule
+    expect([records[0].judder.source, records[0].cutQuality.source]).toEqual(["prior", "prior"]);
+    expect(records[0].judder.modelVersion).toMatch(/^prior-sim-/);
+    for (const r of records) expect(["prior", "model"]).toContain(r.judder.source);
     expect(records.every((r) => r.cutQuality.lroPostUm !== null)).toBe(true);
   });
 
@@ -90,7 +93,7 @@ describe("edgeprop run", () => {
     expect(r.stderr).toMatch(/SIMULATED boards/);
     const jobLines = r.stdout.split("\n").filter((l) => /^job \d+ (complete|INTERRUPTED)/.test(l));
     expect(jobLines.length, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(2);
-    for (const l of jobLines) expect(l).toMatch(/rpm .*LRO \d+\.\d µm → \d+\.\d µm .*judder p \d\.\d\d (YES|no) \(rule\) .*cut est\. LRO \d+\.\d µm/);
+    for (const l of jobLines) expect(l).toMatch(/rpm .*LRO \d+\.\d µm → \d+\.\d µm .*judder p \d\.\d\d (YES|no) \((prior|model)\) .*cut est\. LRO \d+\.\d µm/);
     expect(r.stdout).toMatch(/job 1: cut \(pass 1\)/);
     const stored = readFileSync(join(demo, "data", "jsonl-log", "jobs.jsonl"), "utf8").trim().split("\n");
     expect(stored.length).toBe(2);
@@ -99,13 +102,15 @@ describe("edgeprop run", () => {
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).toMatch(/"ordinal":\s*2/);
     // the learners' versions went into the demo log's registry: residual runout labels itself from
-    // each complete job's check pass (judder has no labels in a demo), version files beside the log
+    // each complete job's check pass, version files beside the log
     const models = await edgeprop(["models", "list", "--json", "--db", join(demo, "job-log.sqlite")]);
     expect(models.code, models.stderr).toBe(0);
     const versions = (JSON.parse(models.stdout) as { version: string; kind: string; path: string; active: boolean }[]);
     expect(versions.filter((m) => m.kind === "residual-runout").map((m) => m.version)).toEqual(["residual-runout-v1", "residual-runout-v2"]);
     expect(versions.find((m) => m.active && m.kind === "residual-runout")!.path).toBe(join(demo, "models", "residual-runout-v2.epnn"));
-    expect(versions.some((m) => m.kind === "judder")).toBe(false);
+    // judder and Ra start from the shipped prior (sim.yaml): registered as it is, the parent of a first
+    // update; without labels in a demo it is their only version
+    for (const kind of ["judder", "ra"]) expect(versions.filter((m) => m.kind === kind).map((m) => m.version)).toEqual([expect.stringMatching(/^prior-sim-/)]);
   });
 
   it("refuses simulator options without --sim", async () => {
