@@ -5,8 +5,7 @@
 //   ok        1 when both boards' samples cover it without a discontinuity (same segment, no time
 //             gap over 2.5 sample periods, first/last sample within 2 periods of the marks, none
 //             overwritten), else 0: a revolution across a reset, seq gap or stall is dropped
-//   lroUm     peak-to-peak of the probe's fitted shape (RunoutFit, orders 1..6), µm, without a
-//             non-synchronous line found over the recent revolutions (NonSyncLine: a rattle)
+//   lroUm     peak-to-peak of the probe's fitted shape (RunoutFit, orders 1..6), µm
 //   rpm       60e6 / period
 //   wanderUm  change of the 1st-order runout phasor since the previous revolution (RunoutWander)
 //   vib_*     VibFeatures of the accelerometer (vib-layout.ts)
@@ -17,14 +16,12 @@
 // Allocation-free after construction: input arrives as channel columns + slot numbers, output is
 // written into the caller's row array (no doubles are passed as arguments).
 import { RunoutFit, RunoutResult } from "../dsp/runout.ts";
-import { NonSyncLine } from "../dsp/nonsync-line.ts";
 import { RunoutWander, WanderResult } from "../dsp/runout-wander.ts";
 import { VibFeatures } from "../dsp/vib-features.ts";
 import { AXES } from "../dsp/vib-layout.ts";
 import { copyOrders, PHASOR_NAMES, PHASOR_ORDERS, PhasorBlock } from "../dsp/phasor-layout.ts";
 import { RobustOrders } from "../dsp/robust-orders.ts";
 import { REV_META_FIELDS, StreamKind } from "./channels.ts";
-import { LatheState } from "../protocol/index.ts";
 
 const STREAM_WIDTH = 8;
 /** Slots of the output row (REV_META_FIELDS, then the VIB features). */
@@ -70,8 +67,6 @@ export interface AssemblerOptions {
 export class RevolutionAssembler {
   readonly vibFeatures = new VibFeatures();
   readonly runout = new RunoutFit({ orders: 6 });
-  /** A non-synchronous line in the probe (a loose adapter's rattle), left out of the runout fit. */
-  readonly probeLine = new NonSyncLine({ orders: 6 });
   readonly wander = new RunoutWander(6);
   /** The axes' phasors for features.revs: low orders refitted without short synchronous transients. */
   readonly robust = new RobustOrders({ bins: this.vibFeatures.angleGrid.bins, orders: PHASOR_ORDERS });
@@ -193,14 +188,7 @@ export class RevolutionAssembler {
     const rFrom = this.range[0];
     const rTo = this.range[1];
     let lastW = rTo > rFrom ? run.w[(rTo - 1) % run.capacity] : Number.NaN;
-    this.probeLine.begin(start, period);
-    if (rTo > rFrom) this.probeLine.add(run.t, run.ch[0], run.sat, 1, rFrom, rTo, run.s[LSB]);
-    this.probeLine.finish();
     this.runout.begin(start, period);
-    // LRO is measured outside the cut. In the cut the face changes under the tool, which the line's
-    // window model (a rigid face) does not hold to, so the cut's features stay as they were.
-    const phase = row[Row.phase];
-    if (phase === LatheState.MEASURE || phase === LatheState.CHECK) this.runout.setLine(this.probeLine.line);
     if (rTo > rFrom) this.runout.add(run.t, run.ch[0], run.sat, 1, rFrom, rTo, run.s[LSB]);
     this.runout.finish();
     this.wander.update(this.runout, start, period);
