@@ -1,6 +1,5 @@
 // Shared by `run`, `run --sim` and `replay`: load an installation config shipped in config/ (or the
 // user's), adjust plugin sections from the command line, and run the host until told to stop.
-import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, Host, isRuntimeError, loadConfigFile, RuntimeErrors, type InstallationConfig } from "../runtime/index.ts";
 
@@ -16,38 +15,12 @@ export function patchPlugin(config: InstallationConfig, name: string, patch: Rec
   entry.config = { ...((entry.config as Record<string, unknown> | undefined) ?? {}), ...patch };
 }
 
-/**
- * Whether a plugin config key holds a file or folder path, by the naming convention every plugin
- * follows (docs/plugins.md "Paths in plugin configs"): `db`, `dir`, `file`, or a camelCase name
- * ending in `Db`, `Dir`, `File` or `Path` (`modelDir`, `statusFile`, …). The host never names a
- * plugin; a new plugin gets its paths resolved by naming its keys so.
- */
-export function isPathKey(key: string): boolean {
-  return key === "db" || key === "dir" || key === "file" || /[a-z0-9](Db|Dir|File|Path)$/.test(key);
-}
-
-/**
- * Relative paths in plugin configs (keys by isPathKey, at any depth of plain objects) are relative
- * to the config file's folder, like the host's own paths; the plugins themselves only see the
- * working folder. Empty strings (e.g. jsonl-log's `file: ""`, "no file") stay as they are. Paths
- * given later on the command line (patchPlugin) are not touched: they are the user's, relative to
- * the working folder.
- */
-export function resolveConfigPaths(config: InstallationConfig): void {
-  const walk = (c: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(c)) {
-      if (typeof v === "string" && v !== "" && isPathKey(k) && !isAbsolute(v)) c[k] = resolve(config.baseDir, v);
-      else if (v !== null && typeof v === "object" && !Array.isArray(v)) walk(v as Record<string, unknown>);
-    }
-  };
-  for (const entry of Object.values(config.plugins)) if (entry.config && typeof entry.config === "object") walk(entry.config as Record<string, unknown>);
-}
+// Relative paths in plugin configs are resolved when the config is parsed (src/runtime/config-paths.ts).
+export { isPathKey, resolveConfigPaths } from "../runtime/config-paths.ts";
 
 export async function loadInstallation(file: string, err: NodeJS.WritableStream): Promise<InstallationConfig | null> {
   try {
-    const config = await loadConfigFile(file);
-    resolveConfigPaths(config);
-    return config;
+    return await loadConfigFile(file);
   } catch (e) {
     reportErrors(e, err);
     return null;

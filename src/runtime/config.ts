@@ -1,5 +1,6 @@
 // The installation's one config file (JSON, or YAML by extension .yaml/.yml): host settings and the
-// plugins to load. Relative paths in it (log file, data dir, module paths) are relative to the file.
+// plugins to load. Relative paths in it (log file, data dir, module paths, and plugin config paths by
+// key name: config-paths.ts) are relative to the file.
 //
 //   host:                       # all optional
 //     logFile: logs/edgeprop.log
@@ -20,6 +21,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { errorMessage, RuntimeError, RuntimeErrors } from "./errors.ts";
 import { validateWith } from "./schema.ts";
+import { resolveConfigPaths } from "./config-paths.ts";
 
 export const restartSchema = z.strictObject({
   /** First restart delay, ms. */
@@ -75,7 +77,9 @@ export async function parseConfig(raw: unknown, baseDir: string, file: string | 
   const host = { ...result.value.host };
   if (host.logFile) host.logFile = resolve(baseDir, host.logFile);
   host.dataDir = resolve(baseDir, host.dataDir);
-  return { host, plugins: result.value.plugins, baseDir, file };
+  const config = { host, plugins: result.value.plugins, baseDir, file };
+  resolveConfigPaths(config);
+  return config;
 }
 
 export async function loadConfigFile(file: string): Promise<InstallationConfig> {

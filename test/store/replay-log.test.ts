@@ -10,6 +10,7 @@ import { shippedConfig } from "../../src/cli/pipeline.ts";
 import { Host, loadConfigFile } from "../../src/runtime/index.ts";
 import { JobLog, getJob } from "../../src/store/index.ts";
 import { recordCollector } from "../support/record-collector.ts";
+import { withoutPriors } from "../support/without-priors.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -21,7 +22,7 @@ describe("job log under the replay pipeline", () => {
     writeCaptures(new Simulator({ scenario: "good", jobs: 3, seed: 21, keepRevolutions: false }), dir);
     const db = join(dir, "job-log.sqlite");
     const { plugin: collector, records } = recordCollector();
-    const config = await loadConfigFile(shippedConfig("replay.yaml"));
+    const config = withoutPriors(await loadConfigFile(shippedConfig("replay.yaml")));
     config.host.dataDir = join(dir, "data");
     config.plugins["replay-source"].config = { vib: join(dir, "vib.bin"), run: join(dir, "run.bin") };
     config.plugins["job-records"].config = { labels: join(dir, "labels.jsonl") };

@@ -4,6 +4,7 @@
 import { definePlugin, Host, loadConfigFile, z, type InstallationConfig, type MetricSnapshot } from "../../../src/runtime/index.ts";
 import { jobRecordChannel, type JobLogEntry, type JobRecord } from "../../../src/store/job-record.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
+import { withoutPriors } from "../../support/without-priors.ts";
 
 export interface ReplayResult {
   records: JobRecord[];
@@ -13,7 +14,7 @@ export interface ReplayResult {
 }
 
 export async function replayRecords(opts: { dir: string; labels?: string; readBytes?: number }): Promise<ReplayResult> {
-  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  const config = withoutPriors(await loadConfigFile(shippedConfig("replay.yaml")));
   const src = config.plugins["replay-source"];
   src.config = { vib: `${opts.dir}/vib.bin`, run: `${opts.dir}/run.bin`, ...(opts.readBytes ? { readBytes: opts.readBytes } : {}) };
   if (opts.labels) config.plugins["job-records"].config = { labels: opts.labels };

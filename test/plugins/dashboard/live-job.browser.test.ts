@@ -16,6 +16,7 @@ import { JobLog, jobRecordChannel, type JobRecord } from "../../../src/store/ind
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 import { cutQualityStatus, judderStatus, type LearnerStatus } from "../../../src/learn/learner-status.ts";
 import { artifact, haveChromium, launch, pluginPath, SKIP_REASON, until } from "./support.ts";
+import { withoutPriors } from "../../support/without-priors.ts";
 
 interface Rev { ordinal: number; t: number; phase: number; comp: number; ok: number; lroUm: number }
 
@@ -93,7 +94,7 @@ describe.skipIf(!haveChromium)("dashboard during a simulated job (headless Chrom
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "edgeprop-dash-"));
     db = join(dir, "job-log.sqlite");
-    const config = await loadConfigFile(shippedConfig("sim.yaml"));
+    const config = withoutPriors(await loadConfigFile(shippedConfig("sim.yaml")));
     config.host.dataDir = join(dir, "data");
     config.host.logFile = join(dir, "edgeprop.log");
     // The shipped pipeline (whatever else sim.yaml runs is left out), consumers first as in the

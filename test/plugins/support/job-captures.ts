@@ -7,6 +7,7 @@ import { shippedConfig } from "../../../src/cli/pipeline.ts";
 import { Host, loadConfigFile, type PluginDefinition } from "../../../src/runtime/index.ts";
 import type { JobRecord } from "../../../src/store/index.ts";
 import { recordCollector } from "../../support/record-collector.ts";
+import { withoutPriors } from "../../support/without-priors.ts";
 
 export interface Run {
   records: JobRecord[];
@@ -16,7 +17,7 @@ export interface Run {
 /** The replay pipeline on `capture` (vib.bin, run.bin); with `db`, job-log and job-captures added. */
 export async function replay(capture: string, db?: { file: string; captures: Record<string, unknown>; plugin?: PluginDefinition }): Promise<Run> {
   const { plugin: collector, records } = recordCollector();
-  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  const config = withoutPriors(await loadConfigFile(shippedConfig("replay.yaml")));
   config.host.dataDir = join(capture, "data");
   config.host.logFile = undefined;
   config.host.logLevel = "silent";

@@ -4,11 +4,12 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 import { loadConfigFile, type InstallationConfig } from "../../../src/runtime/index.ts";
+import { withoutPriors } from "../../support/without-priors.ts";
 
 const jobLogModule = fileURLToPath(new URL("../../../plugins/job-log/index.ts", import.meta.url));
 
 export async function replayConfig(dir: string, db: string | null, opts: { idPrefix?: string; collector?: boolean } = {}): Promise<InstallationConfig> {
-  const config = await loadConfigFile(shippedConfig("replay.yaml"));
+  const config = withoutPriors(await loadConfigFile(shippedConfig("replay.yaml")));
   config.host.dataDir = join(dir, "data");
   config.plugins["replay-source"].config = { vib: join(dir, "vib.bin"), run: join(dir, "run.bin") };
   config.plugins["job-records"].config = { labels: join(dir, "labels.jsonl") };
