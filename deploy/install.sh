@@ -110,6 +110,7 @@ if [ ! -f "$R$CONFIG" ]; then
   config="$(printf '# edgeprop on this machine: made by deploy/install.sh from config/default.yaml; yours to edit\n# (edgeprop config check %s, then sudo systemctl restart edgeprop).\n' "$CONFIG"
     sed \
     -e "s|module: \.\./plugins/|module: $APP/plugins/|" \
+    -e "s|\.\./models/prior/|$APP/models/prior/|g" \
     -e "s|logFile: .*|logFile: /var/log/edgeprop/edgeprop.log|" \
     -e "s|dataDir: .*|dataDir: /var/lib/edgeprop/data|" \
     -e "s|config: { writeMs: \([0-9]*\) }|config: { writeMs: \1, file: /run/edgeprop/status.json }|" \

@@ -85,6 +85,8 @@ describe("deploy/install.sh", () => {
     const config = readFileSync(join(root, "etc/edgeprop/edgeprop.yaml"), "utf8");
     expect(config).not.toContain("../");
     expect(config).toContain(`module: ${app}/plugins/boards/index.ts`);
+    expect(config).toContain(`priorFile: ${app}/models/prior/judder.epnn`); // the shipped prior, from the checkout
+    expect(config).toContain(`raPriorFile: ${app}/models/prior/ra.epnn`);
     expect(config).toMatch(/dataDir: \/var\/lib\/edgeprop\/data\n/);
     expect(config).toMatch(/logFile: \/var\/log\/edgeprop\/edgeprop.log\n/);
     expect(config).toMatch(/health\/index.ts\n(\s+#.*\n)*\s+config: \{ writeMs: 5000, file: \/run\/edgeprop\/status.json \}/);
