@@ -11,7 +11,7 @@ import { samplesFromCaptures, samplesFromScenario } from "./eval-dataset.ts";
 import { scenarioCeiling, type Ceiling } from "./eval-ceiling.ts";
 
 const USAGE = `usage: edgeprop eval (--vib FILE --run FILE --labels FILE | --dir DIR | --scenario NAME [--jobs N] [--seed S])
-                    [--report DIR] [--json] [--folds K] [--epochs E] [--threshold P] [--no-hindsight]
+                    [--report DIR] [--json] [--folds K] [--epochs E] [--threshold P] [--no-hindsight] [--prior DIR]
 
   --vib/--run/--labels   captures and their label file (JSON Lines); --dir DIR = DIR/vib.bin, run.bin, labels.jsonl
   --scenario NAME        simulate NAME (firmware-sim scenarios) with --jobs (default 200) and --seed (default 1)
@@ -19,6 +19,8 @@ const USAGE = `usage: edgeprop eval (--vib FILE --run FILE --labels FILE | --dir
   --json                 print the figures as JSON on stdout
   --folds K, --epochs E  hindsight network: K-fold (default 5), E passes (default 30); --no-hindsight skips it
   --threshold P          flag threshold (default 0.5)
+  --prior DIR            the judder and Ra learners start from the prior models in DIR (judder.epnn, ra.epnn;
+                         the shipped one, as the shipped configs use it: models/prior); default: from scratch
 `;
 
 export async function runEval(argv: string[]): Promise<number> {
@@ -31,7 +33,7 @@ export async function runEval(argv: string[]): Promise<number> {
         scenario: { type: "string" }, jobs: { type: "string", default: "200" }, seed: { type: "string", default: "1" },
         report: { type: "string", default: "reports" }, json: { type: "boolean", default: false },
         folds: { type: "string", default: "5" }, epochs: { type: "string", default: "30" }, threshold: { type: "string", default: "0.5" },
-        "no-hindsight": { type: "boolean", default: false }, help: { type: "boolean", short: "h" },
+        "no-hindsight": { type: "boolean", default: false }, prior: { type: "string" }, help: { type: "boolean", short: "h" },
       },
       strict: true,
     }).values;
@@ -83,6 +85,13 @@ export async function runEval(argv: string[]): Promise<number> {
     name = "captures";
     load = () => samplesFromCaptures({ vib, run, labels });
   }
+  const priors = a.prior ? { judder: resolve(a.prior, "judder.epnn"), ra: resolve(a.prior, "ra.epnn") } : undefined;
+  for (const f of priors ? [priors.judder, priors.ra] : []) {
+    if (!existsSync(f)) {
+      process.stderr.write(`edgeprop eval: --prior ${f}: no such file\n`);
+      return 2;
+    }
+  }
   let samples;
   try {
     samples = await load();
@@ -90,7 +99,13 @@ export async function runEval(argv: string[]): Promise<number> {
     process.stderr.write(`edgeprop eval: ${(e as Error).message}\n`);
     return 1;
   }
-  const result = evaluate(samples, { threshold, folds, epochs, seed, hindsight: !a["no-hindsight"] });
+  let result;
+  try {
+    result = evaluate(samples, { threshold, folds, epochs, seed, hindsight: !a["no-hindsight"], priors });
+  } catch (e) {
+    process.stderr.write(`edgeprop eval: ${(e as Error).message}\n`); // e.g. a prior of another input layout
+    return 1;
+  }
   const last = samples.length > 0 ? samples[samples.length - 1].ordinal : 0;
   const drift = last >= 600 ? { auc100to300: windowAuc(result.jobs, 100, 300), auc400to600: windowAuc(result.jobs, 400, 600) } : null;
   const dir = resolve(a.report!);
@@ -99,6 +114,7 @@ export async function runEval(argv: string[]): Promise<number> {
   const command = `edgeprop eval ${argv.join(" ")}`;
   writeFileSync(join(dir, svgName), runningSvg(runningMetrics(result.jobs), `edgeprop eval: ${name}`));
   const extra = drift ? [``, `Drift windows (network): AUC jobs 100–300 ${drift.auc100to300.toFixed(3)}, jobs 400–600 ${drift.auc400to600.toFixed(3)}.`] : [];
+  if (priors) extra.push(``, `The judder and Ra learners started from the prior in ${resolve(a.prior!)} (source "prior" until their first own update).`);
   // Simulator runs: what an oracle knowing the hidden causes scores on the same jobs and labels.
   const ceiling = ceilingOf ? ceilingOf(samples) : null;
   const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
@@ -118,7 +134,7 @@ export async function runEval(argv: string[]): Promise<number> {
   const ceilingJson = ceiling
     ? { judder: { auc: r3(ceiling.judder.auc), f1At05: r3(ceiling.judder.f1At05), f1Best: r3(ceiling.judder.f1Best), n: ceiling.judder.n }, raMaeUm: r3(ceiling.raMae), dtv: { spearman: r3(ceiling.dtv.spearman), medianErrUm: r3(ceiling.dtv.medianErrUm), maeUm: r3(ceiling.dtv.maeUm), n: ceiling.dtv.n } }
     : null;
-  const summary = summaryJson(name, result, { drift, ceiling: ceilingJson, report: mdFile, plot: join(dir, svgName) });
+  const summary = summaryJson(name, result, { drift, ceiling: ceilingJson, prior: priors ? resolve(a.prior!) : null, report: mdFile, plot: join(dir, svgName) });
   if (a.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     const j = result.judder;

@@ -41,6 +41,24 @@ describe("edgeprop eval", () => {
     expect(svg).toContain("<path d=\"M");
   });
 
+  it("--prior DIR starts the learners from the prior there, and names a missing prior", () => {
+    const prior = fileURLToPath(new URL("../../models/prior", import.meta.url));
+    const args = ["--scenario", "mixed", "--jobs", "6", "--seed", "3", "--json", "--report", dir, "--no-hindsight"];
+    const cold = run(args);
+    const warm = run([...args, "--prior", prior]);
+    expect(cold.status, cold.stderr).toBe(0);
+    expect(warm.status, warm.stderr).toBe(0);
+    const [c, w] = [cold, warm].map((r) => JSON.parse(r.stdout.trim()) as Record<string, any>);
+    expect(c.prior).toBeNull();
+    expect(w.prior).toBe(prior);
+    // same jobs and labels; the estimates differ because the networks start elsewhere
+    expect(w.labelled).toEqual(c.labelled);
+    expect(w.raMaeUm.model).not.toBe(c.raMaeUm.model);
+    const missing = run([...args, "--prior", join(dir, "no-prior")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--prior .*no-prior\/judder\.epnn: no such file/);
+  });
+
   it("names a missing capture and exits 2", () => {
     const r = run(["--vib", join(dir, "nope.bin"), "--run", join(dir, "nope.bin"), "--labels", join(dir, "nope.jsonl")]);
     expect(r.status).toBe(2);
