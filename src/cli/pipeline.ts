@@ -15,9 +15,6 @@ export function patchPlugin(config: InstallationConfig, name: string, patch: Rec
   entry.config = { ...((entry.config as Record<string, unknown> | undefined) ?? {}), ...patch };
 }
 
-// Relative paths in plugin configs are resolved when the config is parsed (src/runtime/config-paths.ts).
-export { isPathKey, resolveConfigPaths } from "../runtime/config-paths.ts";
-
 export async function loadInstallation(file: string, err: NodeJS.WritableStream): Promise<InstallationConfig | null> {
   try {
     return await loadConfigFile(file);

@@ -1,5 +1,5 @@
-// Relative paths in plugin configs are relative to the config file's folder when `run` / `replay`
-// load it (src/cli/pipeline.ts resolveConfigPaths), found by the key naming convention, never by
+// Relative paths in plugin configs are relative to the config file's folder when a config is loaded
+// (src/runtime/config-paths.ts, applied by parseConfig), found by the key naming convention, never by
 // plugin name: a learner's `modelDir` lands beside the config, not in the working folder.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Simulator, writeCaptures } from "../../firmware-sim/index.ts";
-import { isPathKey, loadInstallation } from "../../src/cli/pipeline.ts";
+import { loadInstallation } from "../../src/cli/pipeline.ts";
+import { isPathKey } from "../../src/runtime/config-paths.ts";
 import { runReplay } from "../controller/support/replay-records.ts";
 
 const root = mkdtempSync(join(tmpdir(), "edgeprop-config-paths-"));
