@@ -1,9 +1,9 @@
-// The evaluation's per-job data, made by the controller's own pipeline (config/replay-rules.yaml: the rule
-// estimators, so that each record's estimates are the rule baseline's): captures (or a simulator scenario written to captures in a temporary
-// folder) are replayed, and a collector plugin keeps every features.revs row and each job's record
-// (measurements, rule estimates, labels attached by job-records from the label file). The learner
-// inputs are then JobInputs over those rows, at each job's last CUT_END (before the check pass),
-// exactly as the plugins compute them live.
+// The evaluation's per-job data, made by the controller's own pipeline (config/replay-rules.yaml:
+// the learners are run by the evaluation itself, so the replay needs only the cheap rule plugins):
+// captures (or a simulator scenario written to captures in a temporary folder) are replayed, and a
+// collector plugin keeps every features.revs row and each job's record (measurements, labels
+// attached by job-records from the label file). The learner inputs are then JobInputs over those
+// rows, at each job's last CUT_END (before the check pass), exactly as the plugins compute them live.
 //
 // A scenario's replay (rows, records and the simulator's truth.jsonl lines) can be cached in a
 // folder (`cacheDir`, e.g. bench/out/eval-cache): the replay is the slow part, and the cache lets
@@ -100,8 +100,6 @@ export function samplesFromReplay(replay: Replay): JobSample[] {
     inputs: inputs.get(r.ordinal) ?? null,
     lroPreUm: r.measured.lroPreUm,
     lroPostUm: r.measured.lroPostUm,
-    ruleP: r.judder.p,
-    ruleLroPostUm: r.cutQuality.lroPostUm,
     labels: r.labels,
     truth: truth.get(r.ordinal) ?? null,
   }));

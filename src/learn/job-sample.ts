@@ -1,5 +1,5 @@
 // One job as the evaluation sees it: the learners' inputs (decided at the end of the last cut pass,
-// before the check pass), the controller's measurements and rule estimates, and the labels.
+// before the check pass), the controller's measurements, and the labels.
 import type { JobLabels } from "./targets.ts";
 
 export interface JobSample {
@@ -9,9 +9,6 @@ export interface JobSample {
   inputs: number[] | null;
   lroPreUm: number | null;
   lroPostUm: number | null;
-  /** The rule plugins' estimates from the same run (judder p, residual runout). */
-  ruleP: number | null;
-  ruleLroPostUm: number | null;
   labels: JobLabels | null;
   /** Simulator runs only: the job's truth.jsonl line (hidden causes, true DTV / LRO / Ra), for the
    *  evaluation's ceilings and diagnostics. Never an input of a learner. */
