@@ -10,7 +10,7 @@ import { shippedConfig } from "../src/cli/pipeline.ts";
 export const LIVE_PIPELINE = ["job-tracker", "features", "judder", "cut-quality", "job-records", "console", "jsonl-log", "boards"];
 
 /** The learners without the job log (no labels from it, no model registry), as in the live tests. */
-function learnersWithoutJobLog(config: InstallationConfig): void {
+export function learnersWithoutJobLog(config: InstallationConfig): void {
   for (const name of ["judder", "cut-quality"]) {
     const entry = config.plugins[name];
     if (!entry) continue;

@@ -4,6 +4,7 @@
 import { loadConfigFile, type InstallationConfig } from "../../../src/runtime/index.ts";
 import { shippedConfig } from "../../../src/cli/pipeline.ts";
 import { withoutPriors } from "../../support/without-priors.ts";
+import { learnersWithoutJobLog } from "../../../bench/live-support.ts";
 
 /** sim.yaml cut down to the pipeline, with `boards` configured as given (e.g. the pty paths). */
 export async function livePipelineConfig(boards: Record<string, unknown>): Promise<InstallationConfig> {
@@ -12,13 +13,7 @@ export async function livePipelineConfig(boards: Record<string, unknown>): Promi
   config.host.logLevel = "silent";
   const mine = ["job-tracker", "features", "judder", "cut-quality", "job-records", "boards"];
   for (const name of Object.keys(config.plugins)) if (!mine.includes(name)) delete config.plugins[name];
-  // without the job log: the learners' plain variants (no labels from the log, no registry)
-  for (const name of ["judder", "cut-quality"]) {
-    const entry = config.plugins[name];
-    entry.module = entry.module.replace(/with-job-log\.ts$/, "index.ts");
-    const { db: _db, ...rest } = (entry.config ?? {}) as Record<string, unknown>;
-    entry.config = rest;
-  }
+  learnersWithoutJobLog(config); // the learners' plain variants (no labels from the log, no registry)
   config.plugins.boards.config = boards;
   return config;
 }
