@@ -11,7 +11,11 @@
 // sample buffer. Allocation-free after construction: results are read after finish() from `result`
 // (or the getters of the same names).
 //
-// Usage per revolution: begin(startUs, periodUs); add(...) one or more ranges; finish().
+// Usage per revolution: begin(startUs, periodUs); optionally setLine(...); add(...) one or more
+// ranges; finish().
+//
+// A known non-synchronous line (NonSyncLine: e.g. a loose adapter's rattle) may be set after begin():
+// it is subtracted from every sample added, so the shape (and its peak-to-peak) leaves it out.
 
 import { choleskySolveInPlace } from "./cholesky.ts";
 
@@ -83,6 +87,8 @@ export class RunoutFit {
   private readonly gridSin: Float64Array;
   /** [start µs, period µs, Σ y²] */
   private readonly rev = new Float64Array(3);
+  /** Line subtracted from the samples: [active, ω rad/µs, a, b], a cos ω(t − start) + b sin ω(t − start). */
+  private readonly line = new Float64Array(4);
   private readonly shape: Float64Array;
 
   constructor(options: RunoutOptions = {}) {
@@ -129,6 +135,18 @@ export class RunoutFit {
     this.samples = 0;
     this.excluded = 0;
     this.ok = false;
+    this.line[0] = 0;
+  }
+
+  /**
+   * Subtracts a line from this revolution's samples: line = [active (1/0), ω (rad/µs), a, b] as
+   * NonSyncLine.line, the time from the revolution's start (begin()). Call after begin(), before add().
+   */
+  setLine(line: Float64Array): void {
+    this.line[0] = line[0] === 1 ? 1 : 0;
+    this.line[1] = line[1];
+    this.line[2] = line[2];
+    this.line[3] = line[3];
   }
 
   /**
@@ -156,6 +174,10 @@ export class RunoutFit {
     const rhs = this.rhs;
     let used = 0;
     let sumSq = 0;
+    const lineOn = this.line[0] === 1;
+    const lw = this.line[1];
+    const la = this.line[2];
+    const lb = this.line[3];
     for (let i = from; i < to; i++) {
       const slot = i % cap;
       const dt = times[slot] - start;
@@ -163,7 +185,8 @@ export class RunoutFit {
         this.excluded++;
         continue;
       }
-      const y = values[slot] * scale;
+      let y = values[slot] * scale;
+      if (lineOn) y -= la * Math.cos(lw * dt) + lb * Math.sin(lw * dt);
       const theta = (TWO_PI * dt) / period;
       const c1 = Math.cos(theta);
       const s1 = Math.sin(theta);
