@@ -17,10 +17,11 @@
 //   2. Search (every `detectEvery` revolutions, every other one while no line is known): a DFT of
 //      the window's residual about the face-only model, binned in time, on a grid of half-bins of
 //      the window between 0.5 and K + 0.5 orders; its peak must be minPeakRatio times the band's
-//      median. Near the peak the exact line energy is maximised (a walk uphill, two parabolas: 7–10
-//      fits instead of a fit per grid point), and the line fitted there must explain minSnr times
-//      the residual variance. A search that finds nothing clear keeps a line already found as long
-//      as it still explains minSnr times the noise.
+//      median. The DFT is zoomed in around its peak (eighth steps, a parabola), and the exact line
+//      energy maximised there (3–5 fits a quarter step apart, a parabola; not a fit per grid
+//      point), where the line must explain minSnr times the residual variance. A search that
+//      finds nothing clear keeps a line already found as long as it still explains minSnr times
+//      the noise.
 //   3. Every revolution with a line known: (a, b) fitted over the window at the line's frequency.
 // Nothing here knows any particular frequency.
 //
@@ -65,6 +66,8 @@ const TWO_PI = 2 * Math.PI;
 /** Most DFT candidates and residual bins. */
 const MAX_CANDIDATES = 1024;
 const MAX_BINS = 2048;
+/** DFT points per grid step when zooming in on its peak. */
+const ZOOM = 8;
 /** State: [revolutions since the last search, line frequency Hz (0 none), evidence seen (1/0)]. */
 const SINCE = 0;
 const FREQ = 1;
@@ -93,6 +96,7 @@ export class NonSyncLine {
   /** Parabolic refinement: [frequency, energy] at three points; [power or energy, frequency]
    *  results (doubles are not returned: V8 boxes them). */
   private readonly tri = new Float64Array(6);
+  private readonly zoomed = new Float64Array(2 * ZOOM + 1);
   private readonly scratch = new Float64Array(2);
 
   constructor(options: NonSyncLineOptions = {}) {
@@ -255,7 +259,8 @@ export class NonSyncLine {
     this.line[LineResult.RATIO] = ratio;
     this.line[LineResult.SNR] = 0;
     if (ratio >= this.minPeakRatio) {
-      this.refine(fLo + best * step, step);
+      this.zoom(fLo + best * step, step, binUs, used);
+      this.refine(this.scratch[1], step);
       const f = this.scratch[1];
       w.solveLine((TWO_PI * f) / 1e6);
       const snr = w.fit[2] / noiseVar;
@@ -273,14 +278,33 @@ export class NonSyncLine {
     }
   }
 
-  /** The frequency of the most line energy near f (a DFT grid point, spacing step): the exact
-   *  energy (NonSyncWindow.solveLine) walked uphill on half-steps, then parabolas through half- and
-   *  eighth-steps. Into scratch[1] (Hz). */
+  /** The DFT's peak near f (a grid point, spacing step) on ZOOM points a step, refined by a parabola
+   *  through its neighbours: into scratch[1] (Hz). */
+  private zoom(f: number, step: number, binUs: number, used: number): void {
+    const fine = step / ZOOM;
+    const e = this.zoomed;
+    let top = 0;
+    for (let q = 0; q <= 2 * ZOOM; q++) {
+      this.dft(f + (q - ZOOM) * fine, binUs, used);
+      e[q] = this.scratch[0];
+      if (e[q] > e[top]) top = q;
+    }
+    let off = 0;
+    if (top > 0 && top < 2 * ZOOM) {
+      const curv = e[top - 1] - 2 * e[top] + e[top + 1];
+      if (curv < 0) off = (0.5 * (e[top - 1] - e[top + 1])) / curv;
+    }
+    this.scratch[1] = f + (top - ZOOM + off) * fine;
+  }
+
+  /** The frequency of the most line energy near f (the DFT's peak): the exact energy
+   *  (NonSyncWindow.solveLine) at f and a quarter step either side, walked uphill while an end is
+   *  higher, then a parabola. Into scratch[1] (Hz). */
   private refine(f: number, step: number): void {
     const t = this.tri;
-    let h = step / 2;
+    const h = step / 4;
     this.triple(f, h);
-    for (let walk = 0; walk < 3 && (t[1] > t[3] || t[5] > t[3]); walk++) {
+    for (let walk = 0; walk < 4 && (t[1] > t[3] || t[5] > t[3]); walk++) {
       const dir = t[5] > t[1] ? 1 : -1;
       const fn = t[2] + 2 * dir * h;
       this.energy(fn);
@@ -290,9 +314,6 @@ export class NonSyncLine {
         t[4] = t[2]; t[5] = t[3]; t[2] = t[0]; t[3] = t[1]; t[0] = fn; t[1] = this.scratch[0];
       }
     }
-    this.vertex(h);
-    h = step / 8;
-    this.triple(this.scratch[1], h);
     this.vertex(h);
   }
 
