@@ -5,7 +5,9 @@
 //   ok        1 when both boards' samples cover it without a discontinuity (same segment, no time
 //             gap over 2.5 sample periods, first/last sample within 2 periods of the marks, none
 //             overwritten), else 0: a revolution across a reset, seq gap or stall is dropped
-//   lroUm     peak-to-peak of the probe's fitted shape (RunoutFit, orders 1..6), µm
+//   lroUm     peak-to-peak of the probe's fitted shape (RunoutFit, orders 1..6), µm; in measure and
+//             check, without a non-synchronous line found over the job's last ~3 s of revolutions
+//             (NonSyncLine: a loose adapter's rattle; looked for only on evidence of one)
 //   rpm       60e6 / period
 //   wanderUm  change of the 1st-order runout phasor since the previous revolution (RunoutWander)
 //   vib_*     VibFeatures of the accelerometer (vib-layout.ts)
@@ -16,12 +18,14 @@
 // Allocation-free after construction: input arrives as channel columns + slot numbers, output is
 // written into the caller's row array (no doubles are passed as arguments).
 import { RunoutFit, RunoutResult } from "../dsp/runout.ts";
+import { LineResult, NonSyncLine } from "../dsp/nonsync-line.ts";
 import { RunoutWander, WanderResult } from "../dsp/runout-wander.ts";
 import { VibFeatures } from "../dsp/vib-features.ts";
 import { AXES } from "../dsp/vib-layout.ts";
 import { copyOrders, PHASOR_NAMES, PHASOR_ORDERS, PhasorBlock } from "../dsp/phasor-layout.ts";
 import { RobustOrders } from "../dsp/robust-orders.ts";
 import { REV_META_FIELDS, StreamKind } from "./channels.ts";
+import { LatheState } from "../protocol/index.ts";
 
 const STREAM_WIDTH = 8;
 /** Slots of the output row (REV_META_FIELDS, then the VIB features). */
@@ -67,6 +71,8 @@ export interface AssemblerOptions {
 export class RevolutionAssembler {
   readonly vibFeatures = new VibFeatures();
   readonly runout = new RunoutFit({ orders: 6 });
+  /** A non-synchronous line in the probe (a loose adapter's rattle), left out of the runout fit. */
+  readonly probeLine = new NonSyncLine({ orders: 6 });
   readonly wander = new RunoutWander(6);
   /** The axes' phasors for features.revs: low orders refitted without short synchronous transients. */
   readonly robust = new RobustOrders({ bins: this.vibFeatures.angleGrid.bins, orders: PHASOR_ORDERS });
@@ -82,6 +88,8 @@ export class RevolutionAssembler {
   private readonly qs = new Float64Array(3);
   /** Range found by locate(): [from, to, ok]. */
   private readonly range = new Float64Array(3);
+  /** The previous revolution's [job ordinal, phase]. */
+  private readonly jobState = new Float64Array([Number.NaN, Number.NaN]);
 
   constructor(options: AssemblerOptions = {}) {
     this.vib = new Ring(options.vibCapacity ?? 32768, 3, 3200, 0.0039);
@@ -191,6 +199,28 @@ export class RevolutionAssembler {
     this.runout.begin(start, period);
     if (rTo > rFrom) this.runout.add(run.t, run.ch[0], run.sat, 1, rFrom, rTo, run.s[LSB]);
     this.runout.finish();
+    // LRO is measured outside the cut: the probe's line is estimated for measure and check
+    // revolutions only (the line's window model, a rigid face, does not hold in the cut, where the
+    // face changes under the tool), but the job's cut revolutions are kept for its window. A new job
+    // is a new mounting.
+    const phase = row[Row.phase];
+    const jobState = this.jobState;
+    if (row[Row.ordinal] !== jobState[0]) this.probeLine.reset();
+    if (phase !== LatheState.IDLE) {
+      if (phase !== jobState[1]) this.probeLine.markSegment();
+      this.probeLine.begin(start, period);
+      if (rTo > rFrom) this.probeLine.add(run.t, run.ch[0], run.sat, 1, rFrom, rTo, run.s[LSB]);
+      this.probeLine.finish(this.runout, phase === LatheState.MEASURE || phase === LatheState.CHECK);
+      if (this.probeLine.line[LineResult.ACTIVE] === 1) {
+        // The shape again, without the line.
+        this.runout.begin(start, period);
+        this.runout.setLine(this.probeLine.line);
+        if (rTo > rFrom) this.runout.add(run.t, run.ch[0], run.sat, 1, rFrom, rTo, run.s[LSB]);
+        this.runout.finish();
+      }
+    }
+    jobState[0] = row[Row.ordinal];
+    jobState[1] = phase;
     this.wander.update(this.runout, start, period);
     // VIB: features.
     const vib = this.vib;
