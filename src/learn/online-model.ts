@@ -38,6 +38,16 @@ export interface OnlineModelOptions {
   hidden?: number;
   /** Adam learning rate, constant (default 0.003). */
   learningRate?: number;
+  /** Adam learning rate of a model that started from a prior (`origin` set; src/learn/prior.ts),
+   *  constant (default 0.0003). The prior learned from thousands of simulator labels; full-size
+   *  steps on each of the garage's few noisy labels undo more of it than they add (bench:eval
+   *  --prior compares), while small ones still move it to the garage's cars. */
+  priorLearningRate?: number;
+  /** A model with an origin takes the small steps only while the prior earns them: while its
+   *  running prequential loss (≈ the last 50 labels) is below `priorTrust` × that of the base rate
+   *  (predicting the running mean of the labels; default 0.7). Otherwise, e.g. a prior made for
+   *  other cars, sensors or labelling, it learns at learningRate until its loss is that low again. */
+  priorTrust?: number;
   /** L2 weight decay (default 1e-4). */
   weightDecay?: number;
   /** Labelled samples kept for replay (default 256). */
@@ -80,6 +90,12 @@ const FAST_SLOT = 0;
 const BASE_SLOT = 1;
 const PRE_SLOT = 2;
 const OUT_SLOT = 3;
+/** Running prequential losses of the model and of the base rate, the base rate (running mean of
+ *  the staged targets) and the label count behind them (priorTrust). */
+const TRUST_MODEL = 4;
+const TRUST_BASE = 5;
+const TRUST_MEAN = 6;
+const TRUST_N = 7;
 
 interface Checkpoint {
   params: Float64Array;
@@ -111,8 +127,22 @@ export class OnlineModel {
   rollbacks = 0;
   /** The name of the state this model started from when it was not made by its own updates: a
    *  prior's version (src/learn/prior.ts), e.g. "prior-sim-2026-11-29-abc1234-s1001-1003". Kept in
-   *  the model file; versionName() gives it while the model has made no update of its own. */
-  origin: string | null = null;
+   *  the model file; versionName() gives it while the model has made no update of its own. Setting
+   *  it sets the learning rate: priorLearningRate for a model with an origin, else learningRate. */
+  get origin(): string | null {
+    return this.originName;
+  }
+  set origin(name: string | null) {
+    this.originName = name;
+    this.net.setLearningRate(this.priorTrusted ? this.opts.priorLearningRate : this.opts.learningRate);
+  }
+  /** Whether the model learns at priorLearningRate now: it has an origin, and its running loss is
+   *  below priorTrust × the base rate's (or there is no running loss yet). */
+  get priorTrusted(): boolean {
+    const sl = this.slots;
+    return this.originName !== null && !(sl[TRUST_N] > 0 && sl[TRUST_MODEL] >= this.opts.priorTrust * sl[TRUST_BASE]);
+  }
+  private originName: string | null = null;
   /** Running loss of the newest labels, each measured before it was learned (fast), and the
    *  running loss over healthy stretches (baseline). */
   get anchorError(): number {
@@ -123,7 +153,7 @@ export class OnlineModel {
   }
   /** Running losses and the staged target live in a typed array: storing a double into an object
    *  field, passing it to or returning it from a call V8 does not inline can allocate. */
-  private readonly slots = new Float64Array([Number.NaN, Number.NaN, 0, 0]);
+  private readonly slots = new Float64Array([Number.NaN, Number.NaN, 0, 0, 0, 0, 0, 0]);
   onRollback: ((r: RollbackReport) => void) | null = null;
 
   private readonly width: number;
@@ -148,7 +178,7 @@ export class OnlineModel {
     this.inputs = Object.freeze([...options.inputs]);
     this.task = options.task;
     const o = {
-      hidden: 16, learningRate: 0.003, weightDecay: 1e-4, replaySize: 256, replaySteps: 8, newSteps: 1,
+      hidden: 16, learningRate: 0.003, priorLearningRate: 0.0003, priorTrust: 0.7, weightDecay: 1e-4, replaySize: 256, replaySteps: 8, newSteps: 1,
       recentWindow: 32, recentFraction: 0.5, minLabels: 30, normWindow: 500, guardFactor: 2,
       guardMargin: 0.2, checkpointEvery: 10, rollback: true, seed: 1,
     };
@@ -159,7 +189,9 @@ export class OnlineModel {
     for (const k of ["hidden", "replaySize", "replaySteps", "recentWindow", "minLabels", "normWindow", "checkpointEvery"] as const) {
       if (!Number.isInteger(o[k]) || o[k] < (k === "replaySteps" ? 0 : 1)) throw new RangeError(`OnlineModel ${this.kind}: ${k} must be a positive integer, got ${o[k]}`);
     }
-    if (!(o.learningRate > 0)) throw new RangeError(`OnlineModel ${this.kind}: learningRate must be > 0, got ${o.learningRate}`);
+    for (const k of ["learningRate", "priorLearningRate", "priorTrust"] as const) {
+      if (!(o[k] > 0 && o[k] < Infinity)) throw new RangeError(`OnlineModel ${this.kind}: ${k} must be > 0, got ${o[k]}`);
+    }
     this.opts = o;
     this.used = Object.freeze([...(options.use ?? options.inputs)]);
     this.pick = Int32Array.from(this.used, (n) => {
@@ -274,6 +306,7 @@ export class OnlineModel {
     this.bufWritten++;
     this.labels++;
     this.slotLoss(slot);
+    this.trackTrust();
     for (let s = 0; s < this.opts.newSteps; s++) this.trainSlot(slot);
     const filled = this.bufWritten < cap ? this.bufWritten : cap;
     const recent = this.opts.recentWindow < filled ? this.opts.recentWindow : filled;
@@ -333,6 +366,35 @@ export class OnlineModel {
       const p = y < 1e-12 ? 1e-12 : y > 1 - 1e-12 ? 1 - 1e-12 : y;
       this.slots[PRE_SLOT] = -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
     } else this.slots[PRE_SLOT] = 0.5 * (y - t) * (y - t);
+  }
+
+  /** Forgets the running losses priorTrust compares (a prior starting in a new garage). */
+  resetTrust(): void {
+    this.slots.fill(0, TRUST_MODEL, TRUST_N + 1);
+    this.origin = this.originName;
+  }
+
+  /** Running losses of the model (slots[PRE]) and the base rate on the new label (staged target in
+   *  t1), then the learning rate they call for when it changes (a plain mean over the first 50
+   *  labels, then weight 1/50). */
+  private trackTrust(): void {
+    const sl = this.slots;
+    const t = this.t1[0];
+    const pre = sl[PRE_SLOT];
+    if (!(pre === pre)) return;
+    const was = this.priorTrusted;
+    let base: number;
+    if (sl[TRUST_N] === 0) base = this.task === "binary" ? Math.LN2 : 0.5 * t * t;
+    else if (this.task === "binary") {
+      const m = sl[TRUST_MEAN] < 0.01 ? 0.01 : sl[TRUST_MEAN] > 0.99 ? 0.99 : sl[TRUST_MEAN];
+      base = -(t * Math.log(m) + (1 - t) * Math.log(1 - m));
+    } else base = 0.5 * (t - sl[TRUST_MEAN]) * (t - sl[TRUST_MEAN]);
+    sl[TRUST_N] += 1;
+    const w = 1 / sl[TRUST_N] > SLOW ? 1 / sl[TRUST_N] : SLOW;
+    sl[TRUST_MODEL] += w * (pre - sl[TRUST_MODEL]);
+    sl[TRUST_BASE] += w * (base - sl[TRUST_BASE]);
+    sl[TRUST_MEAN] += w * (t - sl[TRUST_MEAN]);
+    if (this.priorTrusted !== was) this.net.setLearningRate(was ? this.opts.learningRate : this.opts.priorLearningRate);
   }
 
   /** pre: the new label's loss under the model as it stood before the label (prequential). */
@@ -410,7 +472,7 @@ export class OnlineModel {
 
   /** State beyond the network for the model file (`learner` section, JSON). */
   stateJson(): Record<string, unknown> {
-    return { kind: this.kind, task: this.task, inputs: this.inputs, use: this.used, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, origin: this.origin, options: this.opts };
+    return { kind: this.kind, task: this.task, inputs: this.inputs, use: this.used, version: this.version, labels: this.labels, droppedLabels: this.droppedLabels, rollbacks: this.rollbacks, baseline: this.baseline, fast: this.anchorError, rng: this.rngState[0], sinceCheckpoint: this.sinceCheckpoint, origin: this.origin, trust: Array.from(this.slots.subarray(TRUST_MODEL, TRUST_N + 1)), options: this.opts };
   }
 
   /** Restores counters, running losses and the replay draw state after a load (the network,
@@ -429,6 +491,8 @@ export class OnlineModel {
     this.slots[FAST_SLOT] = typeof s.fast === "number" ? s.fast : Number.NaN;
     if (typeof s.rng === "number" && s.rng !== 0) this.rngState[0] = s.rng;
     this.sinceCheckpoint = Number(s.sinceCheckpoint) || 0;
+    const trust = s.trust;
+    if (Array.isArray(trust) && trust.length === 4 && trust.every((v) => typeof v === "number" && Number.isFinite(v))) this.slots.set(trust as number[], TRUST_MODEL);
     this.origin = typeof s.origin === "string" && s.origin !== "" ? s.origin : null;
   }
 

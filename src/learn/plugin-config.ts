@@ -8,6 +8,9 @@ export const learnerConfig = {
   minLabels: z.number().int().min(1).default(30),
   /** Adam learning rate; constant, so the model keeps adapting when the cars change. */
   learningRate: z.number().positive().max(1).default(0.003),
+  /** Adam learning rate of a learner that started from a prior (priorFile / raPriorFile): smaller,
+   *  so the garage's few noisy labels fine-tune the prior instead of overwriting it. */
+  priorLearningRate: z.number().positive().max(1).default(0.0003),
   hidden: z.number().int().min(1).max(256).default(16),
   /** Labelled jobs kept for replay (FIFO), and replay steps per label. */
   replaySize: z.number().int().min(1).max(65536).default(256),
@@ -25,8 +28,8 @@ export const learnerConfig = {
   modelDir: z.string().min(1).optional(),
 };
 
-export function learnerOptions(c: { minLabels: number; learningRate: number; hidden: number; replaySize: number; replaySteps: number; rollback: boolean; seed: number }): LearnerOptions {
-  return { minLabels: c.minLabels, learningRate: c.learningRate, hidden: c.hidden, replaySize: c.replaySize, replaySteps: c.replaySteps, rollback: c.rollback, seed: c.seed };
+export function learnerOptions(c: { minLabels: number; learningRate: number; priorLearningRate: number; hidden: number; replaySize: number; replaySteps: number; rollback: boolean; seed: number }): LearnerOptions {
+  return { minLabels: c.minLabels, learningRate: c.learningRate, priorLearningRate: c.priorLearningRate, hidden: c.hidden, replaySize: c.replaySize, replaySteps: c.replaySteps, rollback: c.rollback, seed: c.seed };
 }
 
 /** Config fields of the job-log variants (with-job-log.ts): versions into the job log's registry. */

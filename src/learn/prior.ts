@@ -10,7 +10,9 @@
 //                             trained in mini-batches: its Adam moments would mis-scale the first
 //                             single-sample steps), the update count is 0 and `origin` names the
 //                             prior's version (the file's own, else the file name), so estimates say
-//                             source "prior" and that version until the model's own first update.
+//                             source "prior" and that version until the model's own first update;
+//                             it learns at priorLearningRate while it earns it (priorTrust, judged
+//                             on this garage's labels only).
 //   priorOrRule(...)          loadPrior, or null with a clear error through onError (the learner
 //                             then starts from the rule, as without a prior).
 import { basename } from "node:path";
@@ -23,6 +25,7 @@ export function loadPrior(path: string, options: OnlineModelOptions): OnlineMode
   for (const s of model.net.optimizerState) s.fill(0);
   model.net.steps = 0;
   model.origin = model.origin ?? basename(path).replace(/\.epnn$/, "");
+  model.resetTrust();
   model.version = 0;
   model.rollbacks = 0;
   return model;

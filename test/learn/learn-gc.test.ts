@@ -23,4 +23,10 @@ describe("learning GC", () => {
     const r = await countGcInChild(script, ["learn"]);
     expect(r.gc).toBe(0);
   });
+  it("the same from a prior, whose learning rate follows its running losses (priorTrust), sees no GC", async () => {
+    const r = await countGcInChild(script, ["learn-prior"]);
+    expect(r.gc).toBe(0);
+    // The learning rate did switch (setLearningRate ran) in the measured loop.
+    expect(Number(/trust switches: (\d+)/.exec(r.output)?.[1])).toBeGreaterThan(0);
+  });
 });

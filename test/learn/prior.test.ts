@@ -1,15 +1,16 @@
 // Learners started from a prior model (src/learn/prior.ts): estimates marked source "prior" with the
 // prior's version until the first own update; the shipped priors (models/prior/) load with the
 // current input layout; a prior of another kind or input selection is refused with a clear error
-// and the rule is used; the registry registers the prior as the parent of the first version; and a
-// learner adapts away from a prior whose input→label relation no longer holds.
+// and the rule is used; the registry registers the prior as the parent of the first version; a
+// learner fine-tunes a prior that fits the garage's labels with small steps, and adapts away (at the
+// full rate) from a prior whose input→label relation no longer holds.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CutQualityLearner, JudderLearner, judderModelOptions, raModelOptions } from "../../src/learn/learners.ts";
 import { OnlineModel, type OnlineModelOptions } from "../../src/learn/online-model.ts";
-import { saveOnlineModel } from "../../src/learn/model-store.ts";
+import { loadOnlineModel, saveOnlineModel } from "../../src/learn/model-store.ts";
 import { loadPrior, priorOrRule } from "../../src/learn/prior.ts";
 import { JUDDER_INPUTS } from "../../src/learn/job-inputs.ts";
 import { JobLog } from "../../src/store/index.ts";
@@ -126,13 +127,61 @@ describe("prior models", () => {
     const acc = (m: OnlineModel) => test.filter((x) => (m.predict(x) >= 0.5 ? 1 : 0) === (x[1] > 0 ? 1 : 0)).length / test.length;
     const before = acc(live);
     expect(before).toBeLessThan(0.7);
+    // Its running loss is no better than the base rate's: it stops trusting the prior and learns at
+    // the full rate (a restart in that state keeps it), until it does well again.
+    let distrusted = -1;
     for (let i = 0; i < 300; i++) {
       const x = draw();
       live.observe(x);
       live.learn(x, x[1] > 0 ? 1 : 0);
+      if (distrusted < 0 && !live.priorTrusted) {
+        distrusted = i;
+        expect(live.net.spec.optimizer.learningRate).toBe(0.003);
+        saveOnlineModel(live, join(root, "toy-distrusted.epnn"));
+        const again = loadOnlineModel(join(root, "toy-distrusted.epnn"), options);
+        expect(again.priorTrusted).toBe(false);
+        expect(again.net.spec.optimizer.learningRate).toBe(0.003);
+      }
     }
+    expect(distrusted).toBeGreaterThanOrEqual(0);
+    expect(distrusted).toBeLessThan(30);
     expect(acc(live)).toBeGreaterThan(0.9);
     expect(acc(live)).toBeGreaterThan(acc(frozen) + 0.3);
     expect(live.isPrior).toBe(false);
+  });
+
+  it("fine-tunes a prior that still fits with small steps (priorLearningRate)", () => {
+    const options: OnlineModelOptions = { kind: "toy", inputs: ["a", "b"], task: "binary", seed: 2, minLabels: 10 };
+    const rnd = mulberry32(5);
+    const draw = () => [rnd() * 2 - 1, rnd() * 2 - 1];
+    const label = (x: number[]) => (x[0] + 0.3 * x[1] > 0 ? 1 : 0);
+    const prior = new OnlineModel(options);
+    for (let i = 0; i < 600; i++) {
+      const x = draw();
+      prior.observe(x);
+      prior.learn(x, label(x));
+    }
+    prior.origin = "prior-toy-fits";
+    const file = join(root, "toy-fits.epnn");
+    saveOnlineModel(prior, file);
+    const live = loadPrior(file, options);
+    expect(live.priorTrusted).toBe(true);
+    expect(live.net.spec.optimizer.learningRate).toBe(0.0003);
+    const start = Float64Array.from(live.net.params);
+    const full = loadPrior(file, { ...options, priorLearningRate: 0.003 });
+    for (let i = 0; i < 300; i++) {
+      const x = draw();
+      for (const m of [live, full]) {
+        m.observe(x);
+        m.learn(x, label(x));
+      }
+    }
+    expect(live.priorTrusted).toBe(true);
+    expect(live.net.spec.optimizer.learningRate).toBe(0.0003);
+    const test = Array.from({ length: 300 }, draw);
+    expect(test.filter((x) => (live.predict(x) >= 0.5 ? 1 : 0) === label(x)).length / test.length).toBeGreaterThan(0.9);
+    // Ten times smaller steps: the weights moved far less than at the full rate.
+    const moved = (m: OnlineModel) => Math.hypot(...m.net.params.map((v, i) => v - start[i]));
+    expect(moved(live)).toBeLessThan(0.5 * moved(full));
   });
 });

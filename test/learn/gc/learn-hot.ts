@@ -2,8 +2,10 @@
 // over a job's revolutions, then for each model observe → predictInto (the estimate before the
 // label). args[0] = "predict" (must allocate nothing), "copy" (the allocating control: copies the
 // inputs into a fresh array per job, as a careless plugin would), "learn-plain" (also learnFrom,
-// without replay steps and guard) or "learn" (learnFrom with replay and the rollback guard: must
-// allocate nothing either).
+// without replay steps and guard), "learn" (learnFrom with replay and the rollback guard: must
+// allocate nothing either) or "learn-prior" (the same with models started from a prior, on coin-flip
+// labels with priorTrust 1: their running losses, close to the base rate's, keep switching the
+// learning rate).
 import { featureRevs, REV_META_FIELDS, StreamKind } from "../../../src/controller/channels.ts";
 import { JobInputs, INPUT_NAMES } from "../../../src/learn/job-inputs.ts";
 import { OnlineModel } from "../../../src/learn/online-model.ts";
@@ -34,11 +36,15 @@ export default async function prepare(args: string[]): Promise<() => void> {
   }
   const acc = new JobInputs();
   // "learn-plain": learning without replay steps and without the rollback guard.
-  const plain = mode === "learn-plain" ? { replaySteps: 0, rollback: false } : {};
+  const plain = mode === "learn-plain" ? { replaySteps: 0, rollback: false } : mode === "learn-prior" ? { priorTrust: 1 } : {};
+  const coins = Float64Array.from({ length: 997 }, () => (rnd() < 0.5 ? 1 : 0));
   const models = [
     new OnlineModel({ kind: "judder", inputs: INPUT_NAMES, task: "binary", minLabels: 5, ...plain }),
     new OnlineModel({ kind: "residual-runout", inputs: INPUT_NAMES, task: "regression", minLabels: 5, ...plain }),
   ];
+  const learning = mode === "learn" || mode === "learn-plain" || mode === "learn-prior";
+  if (mode === "learn-prior") for (const m of models) m.origin = "prior-gc";
+  let switches = 0;
   const sink = new Float64Array(2);
   const target = new Float64Array(1);
   const step = (j: number) => {
@@ -48,7 +54,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
     const inputs: ArrayLike<number> = mode === "copy" ? Array.from(x) : x;
     const lro = x[0];
     for (let m = 0; m < models.length; m++) {
-      if (mode !== "learn" && mode !== "learn-plain") {
+      if (!learning) {
         models[m].observe(inputs);
         models[m].predictInto(inputs, sink, 1);
         continue;
@@ -56,14 +62,19 @@ export default async function prepare(args: string[]): Promise<() => void> {
       models[m].observe(inputs);
       models[m].predictInto(inputs, sink, 1);
       sink[0] += sink[1];
-      target[0] = m === 0 ? (lro >= 50 ? 1 : 0) : 0.1 * lro;
+      if (mode === "learn-prior") target[0] = coins[(j * 2 + m) % coins.length];
+      else target[0] = m === 0 ? (lro >= 50 ? 1 : 0) : 0.1 * lro;
+      const trusted = models[m].priorTrusted;
       models[m].learnFrom(inputs, target, 0);
+      if (models[m].priorTrusted !== trusted) switches++;
     }
   };
   for (let j = 0; j < WARM_UP; j++) step(j);
+  switches = 0;
   return () => {
     for (let j = 0; j < JOBS; j++) step(j);
     if (!(sink[0] === sink[0])) throw new Error("NaN estimate");
+    if (mode === "learn-prior") console.log(`trust switches: ${switches}`);
     if (models[0].rollbacks + models[1].rollbacks > 0) console.log(`rollbacks: ${models[0].rollbacks + models[1].rollbacks}`);
   };
 }
