@@ -45,6 +45,9 @@ export function loadOnlineModel(path: string, options: OnlineModelOptions): Onli
   if (Array.isArray(state.use) && state.use.join(",") !== model.used.join(",")) {
     throw new Error(`${path}: its network reads ${state.use.length} inputs, not the ${model.used.length} this controller's ${model.kind} network reads (input selection changed)`);
   }
+  if ((saved.targetScale ?? "linear") !== model.opts.targetScale) {
+    throw new Error(`${path}: its network learned the target on the ${saved.targetScale ?? "linear"} scale, this controller's ${model.kind} network learns it on the ${model.opts.targetScale} scale`);
+  }
   if (network.params.length !== model.net.params.length) throw new Error(`${path}: ${network.params.length} parameters, expected ${model.net.params.length}`);
   model.net.params.set(network.params);
   for (let k = 0; k < model.net.optimizerState.length && k < network.optimizerState.length; k++) model.net.optimizerState[k].set(network.optimizerState[k]);

@@ -20,7 +20,8 @@
 //                   While the trouble lasts no checkpoint is taken, so repeated rollbacks return to
 //                   the same good state. A population change raises the error far less than that.
 // Binary task: sigmoid output, bce; predict gives p. Regression: linear output on the target's own
-// normalised scale (a Normaliser of width 1), half-sse; predict gives the target's unit.
+// normalised scale (a Normaliser of width 1; of ln t with targetScale "log"), half-sse; predict
+// gives the target's unit.
 // Allocation-free per predict/learn after construction, with any number of models in the process
 // (a rollback allocates its report): test/learn/learn-gc.test.ts.
 import { createNetwork, type Network } from "../core/index.ts";
@@ -34,6 +35,10 @@ export interface OnlineModelOptions {
   /** Names (a subset of `inputs`) the network reads; default all of `inputs`. The vectors given
    *  to observe/predict/learn stay in the `inputs` layout; the model picks its own. */
   use?: readonly string[];
+  /** Regression only: the scale the network learns the target on (default "linear"). "log": ln t
+   *  (targets must be > 0; predict gives exp of the estimate, i.e. the median of a target with
+   *  multiplicative noise, which is what an absolute error rewards: Ra). */
+  targetScale?: "linear" | "log";
   /** Hidden tanh units (default 16). */
   hidden?: number;
   /** Adam learning rate, constant (default 0.003). */
@@ -118,6 +123,8 @@ export class OnlineModel {
   /** The names the network reads (OnlineModelOptions.use), and their indices in `inputs`. */
   readonly used: readonly string[];
   private readonly pick: Int32Array;
+  /** Regression on ln t (targetScale "log"). */
+  private readonly logTarget: boolean;
   /** The picked inputs of the current call. */
   private readonly xPick: Float64Array;
   /** Model version: +1 for every update, back to a checkpoint's on rollback. */
@@ -178,7 +185,7 @@ export class OnlineModel {
     this.inputs = Object.freeze([...options.inputs]);
     this.task = options.task;
     const o = {
-      hidden: 16, learningRate: 0.003, priorLearningRate: 0.0003, priorTrust: 0.7, weightDecay: 1e-4, replaySize: 256, replaySteps: 8, newSteps: 1,
+      targetScale: "linear" as "linear" | "log", hidden: 16, learningRate: 0.003, priorLearningRate: 0.0003, priorTrust: 0.7, weightDecay: 1e-4, replaySize: 256, replaySteps: 8, newSteps: 1,
       recentWindow: 32, recentFraction: 0.5, minLabels: 30, normWindow: 500, guardFactor: 2,
       guardMargin: 0.2, checkpointEvery: 10, rollback: true, seed: 1,
     };
@@ -192,7 +199,9 @@ export class OnlineModel {
     for (const k of ["learningRate", "priorLearningRate", "priorTrust"] as const) {
       if (!(o[k] > 0 && o[k] < Infinity)) throw new RangeError(`OnlineModel ${this.kind}: ${k} must be > 0, got ${o[k]}`);
     }
+    if (o.targetScale !== "linear" && o.targetScale !== "log") throw new RangeError(`OnlineModel ${this.kind}: targetScale must be "linear" or "log", got ${String(o.targetScale)}`);
     this.opts = o;
+    this.logTarget = this.task === "regression" && o.targetScale === "log";
     this.used = Object.freeze([...(options.use ?? options.inputs)]);
     this.pick = Int32Array.from(this.used, (n) => {
       const i = this.inputs.indexOf(n);
@@ -280,19 +289,28 @@ export class OnlineModel {
     this.norm.apply(this.picked(x), this.z);
     const y = this.net.forward(this.z);
     if (this.task === "binary") out[at] = y[0];
-    else out[at] = this.targetNorm.mean[0] + y[0] * this.targetNorm.sd[0];
+    else {
+      const v = this.targetNorm.mean[0] + y[0] * this.targetNorm.sd[0];
+      out[at] = this.logTarget ? Math.exp(v) : v;
+    }
   }
 
   /** Learns one labelled sample (x raw inputs, t: 0/1 or the target's value). Returns false when
-   *  refused (non-finite target). */
+   *  refused (non-finite target; ≤ 0 on the log scale). */
   learn(x: ArrayLike<number>, t: number): boolean {
     this.t1[0] = t;
     return this.learnFrom(x, this.t1, 0);
   }
 
+  /** A target value on the scale the network learns it (targetScale): ln t, NaN for t ≤ 0, or t. */
+  targetOnScale(t: number): number {
+    return this.logTarget ? (t > 0 ? Math.log(t) : Number.NaN) : t;
+  }
+
   /** learn() with the target read from targets[at] (the allocation-free form). */
   learnFrom(x: ArrayLike<number>, targets: ArrayLike<number>, at: number): boolean {
-    const t = targets[at];
+    if (this.logTarget && !(targets[at] > 0)) return false;
+    const t = this.logTarget ? Math.log(targets[at]) : targets[at];
     if (!(t === t) || t === Infinity || t === -Infinity) return false;
     const cap = this.opts.replaySize;
     const slot = this.bufWritten % cap;

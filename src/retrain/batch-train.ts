@@ -5,7 +5,7 @@
 //   - normalisation is the learner's Normaliser, fed the training inputs in time order (and, for a
 //     regression, the targets), as the live learner would have seen them;
 //   - targets are staged as the learner stages them: 0/1 for judder, the clamped (±4) z-score of
-//     the target for a regression;
+//     the target (on the model's targetScale: ln Ra) for a regression;
 //   - Adam, `epochs` passes over the training set in a seeded shuffled order, batches of B (the
 //     last partial batch of an epoch is topped up with samples from the start of the next order).
 // The trained weights (and Adam state) are copied into the OnlineModel, which reports itself ready
@@ -45,7 +45,7 @@ export function batchesFor(n: number, o: Pick<BatchTrainOptions, "epochs" | "bat
 /** The regression target as the online learner trains on it: its z-score, clamped to ±4. */
 export function stagedTarget(model: OnlineModel, t: number): number {
   if (model.task === "binary") return t > 0.5 ? 1 : 0;
-  const z = (t - model.targetNorm.mean[0]) / model.targetNorm.std(0);
+  const z = (model.targetOnScale(t) - model.targetNorm.mean[0]) / model.targetNorm.std(0);
   return z > 4 ? 4 : z < -4 ? -4 : z;
 }
 
@@ -106,7 +106,7 @@ export function trainBatch(kind: ModelKind, x: readonly Float64Array[], t: reado
   for (let i = 0; i < n; i++) {
     model.norm.observe(picked[i]);
     if (model.task === "regression") {
-      one[0] = t[i];
+      one[0] = model.targetOnScale(t[i]);
       model.targetNorm.observe(one);
     }
   }
