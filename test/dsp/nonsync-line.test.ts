@@ -58,6 +58,26 @@ describe("NonSyncLine", () => {
     }
   });
 
+  it("takes a varying spindle speed under a large 1st order for no evidence, unless told not to allow for it", () => {
+    // The angle the fits assume is linear between INDEX marks; a speed varying within the revolution
+    // warps it, and a 60 µm 1st order then moves orders 2..K from one revolution to the next.
+    const tight = { ...base, lineHz: 0, lineUm: 0, wanderUm: 0.2, rpm: 160, firstOrderUm: 60, speedJitter: 0.01, revolutions: 40 };
+    for (const seed of [1, 2, 3, 4]) {
+      const out = run({ ...tight, seed });
+      expect(out.filter((x) => x.active).length, `seed ${seed}`).toBe(0);
+      for (const x of out) expect(x.err).toBe(x.plainErr);
+      const noAllowance = run({ ...tight, seed }, new NonSyncLine({ warp: 0, minSpread: 1e9 }));
+      expect(Math.max(...noAllowance.map((x) => x.spread)), `seed ${seed}`).toBeGreaterThan(8);
+    }
+    // A rattle on that spindle is still found and left out.
+    for (const seed of [1, 2]) {
+      const out = run({ ...tight, seed, lineHz: 11.3, lineUm: 2, wanderUm: 5, rpm: 140 });
+      expect(out.slice(3).every((x) => x.active), `seed ${seed}`).toBe(true);
+      expect(Math.max(...out.slice(6).map((x) => Math.abs(x.err))), `seed ${seed}`).toBeLessThan(0.5);
+      expect(Math.max(...out.slice(6).map((x) => Math.abs(x.plainErr))), `seed ${seed}`).toBeGreaterThan(2);
+    }
+  });
+
   it("searches only on evidence: with minSpread out of reach the line is never found", () => {
     const out = run({ ...base, rpm: 140, lineHz: 11.3 }, new NonSyncLine({ minSpread: 1e9 }));
     expect(out.filter((x) => x.active).length).toBe(0);

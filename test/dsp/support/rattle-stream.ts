@@ -1,6 +1,6 @@
 // A synthetic probe stream over consecutive revolutions: a rigid face (orders 2..5), a 1st order
 // that wanders from one revolution to the next (constant within each), an optional non-synchronous
-// line (a rattle) and Gaussian noise, sampled at 1000 Hz. Each revolution's true shape p2p is the
+// line (a rattle), optional spindle speed variation, and Gaussian noise, sampled at 1000 Hz. Each revolution's true shape p2p is the
 // noise-free, line-free profile's.
 import { gaussian, mulberry32 } from "./revolutions.ts";
 
@@ -14,6 +14,12 @@ export interface RattleStreamOptions {
   wanderUm: number;
   noiseUm: number;
   seed: number;
+  /** Mean 1st-order amplitude µm (default 13: 12 cos + 5 sin). */
+  firstOrderUm?: number;
+  /** Spindle speed variation: relative amplitude of a 1.2 Hz sinusoid (default 0: constant speed).
+   *  The INDEX marks then fall where the turned angle reaches whole revolutions, and the angle within
+   *  a revolution is no longer linear in time (as a real spindle's). */
+  speedJitter?: number;
 }
 
 export interface RattleStream {
@@ -33,14 +39,27 @@ export function rattleStream(o: RattleStreamOptions): RattleStream {
   const times: number[] = [];
   const values: number[] = [];
   const revs: RattleStream["revs"] = [];
-  let c1 = 12;
-  let s1 = 5;
+  const c1Mean = o.firstOrderUm === undefined ? 12 : (o.firstOrderUm * 12) / 13;
+  const s1Mean = o.firstOrderUm === undefined ? 5 : (o.firstOrderUm * 5) / 13;
+  let c1 = c1Mean;
+  let s1 = s1Mean;
   let t = 7e9 + 1000 * Math.floor(1000 * rnd());
   const t0 = 7e9 + 333.3;
   let start = t - 200 * rnd();
+  // Turned angle in revolutions since the first mark (speed variation: b sin, b in revolutions).
+  const jitter = o.speedJitter ?? 0;
+  const tRef = start;
+  const wS = (2 * Math.PI * 1.2) / 1e6;
+  const b = jitter / (wS * periodUs);
+  const turned = (tt: number) => (tt - tRef) / periodUs + b * Math.sin(wS * (tt - tRef));
+  const markAt = (rev: number) => {
+    let tt = tRef + rev * periodUs;
+    for (let i = 0; i < 30; i++) tt -= (turned(tt) - rev) / (1 / periodUs + b * wS * Math.cos(wS * (tt - tRef)));
+    return tt;
+  };
   for (let r = 0; r < o.revolutions; r++) {
-    c1 = 12 + 0.8 * (c1 - 12) + o.wanderUm * 0.6 * g();
-    s1 = 5 + 0.8 * (s1 - 5) + o.wanderUm * 0.6 * g();
+    c1 = c1Mean + 0.8 * (c1 - c1Mean) + o.wanderUm * 0.6 * g();
+    s1 = s1Mean + 0.8 * (s1 - s1Mean) + o.wanderUm * 0.6 * g();
     const shape = (theta: number) => {
       let v = c1 * Math.cos(theta) + s1 * Math.sin(theta);
       for (let k = 2; k < face.length; k++) v += face[k] * Math.cos(k * theta + facePh[k]);
@@ -54,14 +73,15 @@ export function rattleStream(o: RattleStreamOptions): RattleStream {
       hi = Math.max(hi, v);
     }
     const from = times.length;
-    while (t < start + periodUs) {
-      const theta = (2 * Math.PI * (t - start)) / periodUs;
+    const end = jitter === 0 ? start + periodUs : markAt(r + 1);
+    while (t < end) {
+      const theta = jitter === 0 ? (2 * Math.PI * (t - start)) / periodUs : 2 * Math.PI * (turned(t) - r);
       times.push(t);
       values.push(shape(theta) + o.lineUm * Math.sin((2 * Math.PI * o.lineHz * (t - t0)) / 1e6) + o.noiseUm * g());
       t += 1000;
     }
-    revs.push({ startUs: start, periodUs, from, to: times.length, p2p: hi - lo });
-    start += periodUs;
+    revs.push({ startUs: start, periodUs: jitter === 0 ? periodUs : end - start, from, to: times.length, p2p: hi - lo });
+    start = end;
   }
   return { times: Float64Array.from(times), values: Float64Array.from(values), revs };
 }
