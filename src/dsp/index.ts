@@ -2,6 +2,7 @@
 // arrays out; nothing here knows about boards, files or plugins).
 export { RunoutFit, RunoutResult, type RunoutOptions } from "./runout.ts";
 export { RunoutWander, WanderResult } from "./runout-wander.ts";
+export { NonSyncLine, LineResult, type NonSyncLineOptions } from "./nonsync-line.ts";
 export { VibFeatures, type VibFeaturesOptions } from "./vib-features.ts";
 export { FEATURE_NAMES, AXES, AXIS_BASE, AxisSlot, Feature, axisBlockSize, vibFeatureNames } from "./vib-layout.ts";
 export { AngleGrid, type AngleGridOptions } from "./angle-grid.ts";
