@@ -7,7 +7,8 @@
 //   npm run bench:eval -- --seeds=2 --jobs=300 --no-shift --no-hindsight
 //   npm run bench:eval -- --prior            # also the learners started from the shipped prior
 //     (models/prior/, bench/train-prior.ts: trained on seeds 1001+, disjoint from these), side by
-//     side with the same learners from scratch (the rule while cold) in the same run
+//     side with the same learners from scratch (the rule while cold) and with the prior frozen (no
+//     online learning) in the same run, and the shipped learners against the targets
 //   npm run bench:eval -- --seeds=1 --jobs=300 --no-shift --cache   # replays cached in bench/out/eval-cache
 //     (the cache is keyed by scenario, jobs, seed and the features.revs layout: after changing the
 //      per-revolution DSP without changing the layout, delete bench/out/eval-cache)
@@ -42,6 +43,8 @@ interface Row {
   r: EvalResult;
   /** The same learners started from the prior (--prior), no hindsight. */
   p: EvalResult | null;
+  /** The prior frozen (--prior): estimates only, no online learning. */
+  f: EvalResult | null;
   c: Ceiling;
   secs: number;
 }
@@ -53,8 +56,9 @@ async function runAll(scenario: string): Promise<Row[]> {
     const samples = samplesFromReplay(cache ? await cachedReplayScenario(scenario, jobs, seed, cache) : await replayScenario(scenario, jobs, seed));
     const r = evaluate(samples, { seed, hindsight });
     const p = priors ? evaluate(samples, { seed, hindsight: false, priors }) : null;
+    const f = priors ? evaluate(samples, { seed, hindsight: false, priors, frozen: true }) : null;
     const c = scenarioCeiling(scenario, jobs, seed, samples);
-    rows.push({ seed, r, p, c, secs: (performance.now() - t0) / 1000 });
+    rows.push({ seed, r, p, f, c, secs: (performance.now() - t0) / 1000 });
     if (p) process.stdout.write(`${scenario} seed ${seed} from prior: judder AUC ${f3(p.judder.model.auc)} (scratch ${f3(r.judder.model.auc)}), controller ${f3(p.judder.controller.auc)} (scratch ${f3(r.judder.controller.auc)}) | F1 ${f3(p.judder.model.f1)} (${f3(r.judder.model.f1)}) | Ra MAE ${f3(p.ra.model)} (${f3(r.ra.model)}) | AUC 100–300 ${f3(windowAuc(p.jobs, 100, 300))} 400–600 ${f3(windowAuc(p.jobs, 400, 600))} | rollbacks ${p.rollbacks.length}\n`);
     const j = r.judder;
     process.stdout.write(
@@ -90,7 +94,8 @@ process.stdout.write(`  Ra MAE µm       ${f3(ra)} | running mean ${f3(m((r) => 
 process.stdout.write(`  rollbacks per run ${f3(m((r) => r.rollbacks.length))}\n`);
 if (priors) {
   const p = (get: (r: EvalResult) => number) => mean(mixed.map((x) => get(x.p!)));
-  const side = (name: string, get: (r: EvalResult) => number) => `  ${name.padEnd(26)} scratch ${f3(m(get))}   prior ${f3(p(get))}   difference ${f3(p(get) - m(get))}\n`;
+  const fr = (get: (r: EvalResult) => number) => mean(mixed.map((x) => get(x.f!)));
+  const side = (name: string, get: (r: EvalResult) => number) => `  ${name.padEnd(26)} scratch ${f3(m(get))}   prior ${f3(p(get))}   difference ${f3(p(get) - m(get))}   (prior frozen ${f3(fr(get))})\n`;
   process.stdout.write(`\nmixed fleet, from scratch (rule while cold) vs from the prior (${priorDir}), same runs, mean of seeds ${firstSeed}–${firstSeed + seeds - 1}:\n`);
   process.stdout.write(side("judder AUC (network)", (r) => r.judder.model.auc));
   process.stdout.write(side("judder AUC (controller)", (r) => r.judder.controller.auc));
@@ -101,6 +106,10 @@ if (priors) {
   process.stdout.write(side("judder AUC jobs 1–100", (r) => windowAuc(r.jobs, 1, 100, "pController")));
   process.stdout.write(side("judder AUC jobs 300–600", (r) => windowAuc(r.jobs, 300, 600, "pController")));
   process.stdout.write(side("rollbacks per run", (r) => r.rollbacks.length));
+  const pa = p((r) => r.judder.model.auc);
+  const pf = p((r) => r.judder.controller.f1);
+  const pr = p((r) => r.ra.model);
+  process.stdout.write(`  the learners as shipped (from the prior) against the targets: judder AUC ${f3(pa)} ≥ 0.95: ${check(pa >= 0.95)}, ≥ rule + 0.05: ${check(pa >= ruleAuc + 0.05)}; F1 ${f3(pf)} ≥ 0.9: ${check(pf >= 0.9)}; Ra MAE ${f3(pr)} ≤ 0.1: ${check(pr <= 0.1)} (by ${f3(pr - 0.1)}); residual MAE ${f3(p((r) => r.residual.controller))} ≤ 3: ${check(p((r) => r.residual.controller) <= 3)}\n`);
 }
 
 if (!flag("no-shift")) {
@@ -112,7 +121,7 @@ if (!flag("no-shift")) {
   if (priors) {
     const b1 = mean(shift.map((x) => windowAuc(x.p!.jobs, 100, 300)));
     const b2 = mean(shift.map((x) => windowAuc(x.p!.jobs, 400, 600)));
-    process.stdout.write(`  from the prior: AUC jobs 100–300 ${f3(b1)}, jobs 400–600 ${f3(b2)}, difference ${f3(b2 - b1)}; whole run ${f3(mean(shift.map((x) => x.p!.judder.model.auc)))} (scratch ${f3(mean(shift.map((x) => x.r.judder.model.auc)))}); Ra MAE ${f3(mean(shift.map((x) => x.p!.ra.model)))} (scratch ${f3(mean(shift.map((x) => x.r.ra.model)))})\n`);
+    process.stdout.write(`  from the prior: AUC jobs 100–300 ${f3(b1)}, jobs 400–600 ${f3(b2)}, difference ${f3(b2 - b1)} (within 0.03: ${check(b2 >= b1 - 0.03)}); prior frozen ${f3(mean(shift.map((x) => windowAuc(x.f!.jobs, 100, 300))))} → ${f3(mean(shift.map((x) => windowAuc(x.f!.jobs, 400, 600))))}, whole run ${f3(mean(shift.map((x) => x.f!.judder.model.auc)))}, Ra ${f3(mean(shift.map((x) => x.f!.ra.model)))}; whole run ${f3(mean(shift.map((x) => x.p!.judder.model.auc)))} (scratch ${f3(mean(shift.map((x) => x.r.judder.model.auc)))}); Ra MAE ${f3(mean(shift.map((x) => x.p!.ra.model)))} (scratch ${f3(mean(shift.map((x) => x.r.ra.model)))})\n`);
   }
   process.stdout.write(`  rule AUC 100–300 ${f3(mean(shift.map((x) => windowAuc(x.r.jobs.map((j) => ({ ...j, pModel: j.lroPre })), 100, 300))))}, 400–600 ${f3(mean(shift.map((x) => windowAuc(x.r.jobs.map((j) => ({ ...j, pModel: j.lroPre })), 400, 600))))}; rollbacks per run ${f3(mean(shift.map((x) => x.r.rollbacks.length)))}\n`);
 }

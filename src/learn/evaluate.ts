@@ -31,6 +31,9 @@ export interface EvalOptions {
   /** Prior model files (src/learn/prior.ts) the judder and Ra learners start from instead of the
    *  rule, as the plugins' `priorFile` / `raPriorFile` (loaded afresh for every call). */
   priors?: { judder?: string; ra?: string };
+  /** The learners estimate but never observe or learn (a prior as shipped, frozen: what online
+   *  learning adds to it is the difference). */
+  frozen?: boolean;
 }
 
 /** Per job: labels/targets (NaN when none) and every estimator's output (NaN when none). */
@@ -125,10 +128,7 @@ export function evaluate(samples: readonly JobSample[], options: EvalOptions = {
       ra: yA, raModel: ce.modelRaUm, raMean: raN > 0 ? raSum / raN : nan, raHindsight: nan,
     };
     jobs.push(e);
-    judder.observe(x);
-    cut.observe(x);
-    judder.learn(x, s.labels, s.lroPreUm);
-    cut.learn(x, s.labels, yR === yR ? yR : null);
+    if (!options.frozen) learnJob(judder, cut, s, yR);
     if (yJ === yJ) rmsPairs.push([rms, yJ]);
     if (yA === yA) {
       raSum += yA;
@@ -137,6 +137,15 @@ export function evaluate(samples: readonly JobSample[], options: EvalOptions = {
   }
   if (options.hindsight !== false) hindsight(samples, jobs, options);
   return summarise(jobs, rollbacks, threshold, options.hindsight !== false);
+}
+
+/** After a job's estimates: its inputs join the statistics, then its labels are learned. */
+function learnJob(judder: JudderLearner, cut: CutQualityLearner, s: JobSample, yR: number): void {
+  const x = s.inputs!;
+  judder.observe(x);
+  cut.observe(x);
+  judder.learn(x, s.labels, s.lroPreUm);
+  cut.learn(x, s.labels, yR === yR ? yR : null);
 }
 
 export function summarise(jobs: JobEval[], rollbacks: RollbackReport[], threshold: number, withHindsight: boolean): EvalResult {

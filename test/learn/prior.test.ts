@@ -14,6 +14,7 @@ import { loadOnlineModel, saveOnlineModel } from "../../src/learn/model-store.ts
 import { loadPrior, priorOrRule } from "../../src/learn/prior.ts";
 import { JUDDER_INPUTS } from "../../src/learn/job-inputs.ts";
 import { JobLog } from "../../src/store/index.ts";
+import { evaluate } from "../../src/learn/evaluate.ts";
 import { VersionTrack } from "../../src/learn/version-track.ts";
 import { syntheticJobs, mulberry32 } from "./support/synthetic.ts";
 
@@ -36,6 +37,19 @@ function judderPrior(name: string, options = judderModelOptions({ seed: 5 })): s
 }
 
 describe("prior models", () => {
+  it("evaluate --frozen scores the prior as shipped: its own estimates on every job, nothing learned", () => {
+    const file = judderPrior("prior-test-frozen");
+    const jobs = syntheticJobs(80, 21);
+    const samples = jobs.map((j, i) => ({ ordinal: i + 1, status: "complete" as const, inputs: Array.from(j.x), lroPreUm: j.x[0], lroPostUm: 1, labels: labelsOf(j.label) }));
+    const frozen = evaluate(samples, { hindsight: false, priors: { judder: file }, frozen: true });
+    const learning = evaluate(samples, { hindsight: false, priors: { judder: file } });
+    const prior = loadPrior(file, judderModelOptions());
+    expect(frozen.jobs.map((j) => j.pModel)).toEqual(jobs.map((j) => prior.predict(j.x)));
+    expect(frozen.jobs.every((j) => j.sourceController === "prior")).toBe(true);
+    // The learning run's estimates move after its first label; the frozen one's never do.
+    expect(learning.jobs.slice(1).some((j, i) => j.pModel !== frozen.jobs[i + 1].pModel)).toBe(true);
+  });
+
   it("a learner started from a prior says source 'prior' and the prior's version until its first update", () => {
     const file = judderPrior("prior-test-1");
     const learner = new JudderLearner({ seed: 5 }, undefined, loadPrior(file, judderModelOptions({ seed: 5 })));
