@@ -8,6 +8,9 @@
 //   npx tsx bench/prior-rates.ts --train=1001-1004 --modern-only   # a partly wrong prior
 //   npx tsx bench/prior-rates.ts --eval=6-10 --rates=0.003,0.0003
 //
+// Last, for the shipped prior (models/prior/) learning at its defaults: how many labels each run's
+// learners took without the prior's trust (priorTrust), i.e. at the full learning rate.
+//
 // Replays come from bench/out/eval-cache (made on first use, ~1 min per run of 600 jobs).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +19,8 @@ import { cachedReplayScenario, samplesFromReplay } from "../src/cli/eval-dataset
 import { evaluate } from "../src/learn/evaluate.ts";
 import { judderTarget, raTarget } from "../src/learn/targets.ts";
 import { saveOnlineModel } from "../src/learn/model-store.ts";
-import { MODEL_KINDS } from "../src/learn/learners.ts";
+import { CutQualityLearner, JudderLearner, judderModelOptions, MODEL_KINDS, raModelOptions } from "../src/learn/learners.ts";
+import { loadPrior } from "../src/learn/prior.ts";
 import { RETRAIN_DEFAULTS, trainBatch } from "../src/retrain/batch-train.ts";
 import type { JobSample } from "../src/learn/job-sample.ts";
 
@@ -72,5 +76,30 @@ for (const scenario of ["mixed", "fleet-shift"]) {
   row("prior frozen", { frozen: true });
   for (const rate of rates) row(`online, priorLearningRate ${rate}`, { judder: { priorLearningRate: rate }, cutQuality: { priorLearningRate: rate } });
   row("from scratch (rule while cold)", { priors: undefined });
+}
+
+process.stdout.write("shipped prior (models/prior/), labels learned without its trust (at the full rate) per run:\n");
+for (const scenario of ["mixed", "fleet-shift"]) {
+  const counts: string[] = [];
+  for (const samples of await runs(scenario, eval0, eval1)) {
+    const judder = new JudderLearner({}, undefined, loadPrior("models/prior/judder.epnn", judderModelOptions()));
+    const cut = new CutQualityLearner({}, {}, { ra: loadPrior("models/prior/ra.epnn", raModelOptions()) });
+    const n = { judder: 0, judderOff: 0, ra: 0, raOff: 0 };
+    for (const s of samples) {
+      if (!s.inputs) continue;
+      judder.observe(s.inputs);
+      cut.observe(s.inputs);
+      if (judder.learn(s.inputs, s.labels, s.lroPreUm)) {
+        n.judder++;
+        if (!judder.model.priorTrusted) n.judderOff++;
+      }
+      if (cut.learn(s.inputs, s.labels, s.lroPostUm).ra) {
+        n.ra++;
+        if (!cut.ra.priorTrusted) n.raOff++;
+      }
+    }
+    counts.push(`judder ${n.judderOff}/${n.judder}, Ra ${n.raOff}/${n.ra}`);
+  }
+  process.stdout.write(`  ${scenario}, seeds ${eval0}–${eval1}: ${counts.join("; ")}\n`);
 }
 rmSync(dir, { recursive: true, force: true });
