@@ -45,8 +45,8 @@ export interface OnlineModelOptions {
   learningRate?: number;
   /** Adam learning rate of a model that started from a prior (`origin` set; src/learn/prior.ts),
    *  constant (default 0.0003). The prior learned from thousands of simulator labels; full-size
-   *  steps on each of the garage's few noisy labels undo more of it than they add (bench:eval
-   *  --prior compares), while small ones still move it to the garage's cars. */
+   *  steps on each of the garage's few noisy labels undo more of it than they add (bench:prior-rates
+   *  compares), while small ones still move it to the garage's cars. */
   priorLearningRate?: number;
   /** A model with an origin takes the small steps only while the prior earns them: while its
    *  running prequential loss (≈ the last 50 labels) is below `priorTrust` × that of the base rate
@@ -141,7 +141,7 @@ export class OnlineModel {
   }
   set origin(name: string | null) {
     this.originName = name;
-    this.net.setLearningRate(this.priorTrusted ? this.opts.priorLearningRate : this.opts.learningRate);
+    this.applyLearningRate();
   }
   /** Whether the model learns at priorLearningRate now: it has an origin, and its running loss is
    *  below priorTrust × the base rate's (or there is no running loss yet). */
@@ -389,7 +389,12 @@ export class OnlineModel {
   /** Forgets the running losses priorTrust compares (a prior starting in a new garage). */
   resetTrust(): void {
     this.slots.fill(0, TRUST_MODEL, TRUST_N + 1);
-    this.origin = this.originName;
+    this.applyLearningRate();
+  }
+
+  /** The network's learning rate ← priorLearningRate while priorTrusted, else learningRate. */
+  private applyLearningRate(): void {
+    this.net.setLearningRate(this.priorTrusted ? this.opts.priorLearningRate : this.opts.learningRate);
   }
 
   /** Running losses of the model (slots[PRE]) and the base rate on the new label (staged target in
@@ -412,7 +417,7 @@ export class OnlineModel {
     sl[TRUST_MODEL] += w * (pre - sl[TRUST_MODEL]);
     sl[TRUST_BASE] += w * (base - sl[TRUST_BASE]);
     sl[TRUST_MEAN] += w * (t - sl[TRUST_MEAN]);
-    if (this.priorTrusted !== was) this.net.setLearningRate(was ? this.opts.learningRate : this.opts.priorLearningRate);
+    if (this.priorTrusted !== was) this.applyLearningRate();
   }
 
   /** pre: the new label's loss under the model as it stood before the label (prequential). */

@@ -41,6 +41,8 @@ export default async function prepare(args: string[]): Promise<() => void> {
   const models = [
     new OnlineModel({ kind: "judder", inputs: INPUT_NAMES, task: "binary", minLabels: 5, ...plain }),
     new OnlineModel({ kind: "residual-runout", inputs: INPUT_NAMES, task: "regression", minLabels: 5, ...plain }),
+    // As the Ra network: a regression on ln t.
+    new OnlineModel({ kind: "ra", inputs: INPUT_NAMES, task: "regression", targetScale: "log", minLabels: 5, ...plain }),
   ];
   const learning = mode === "learn" || mode === "learn-plain" || mode === "learn-prior";
   if (mode === "learn-prior") for (const m of models) m.origin = "prior-gc";
@@ -62,8 +64,8 @@ export default async function prepare(args: string[]): Promise<() => void> {
       models[m].observe(inputs);
       models[m].predictInto(inputs, sink, 1);
       sink[0] += sink[1];
-      if (mode === "learn-prior") target[0] = coins[(j * 2 + m) % coins.length];
-      else target[0] = m === 0 ? (lro >= 50 ? 1 : 0) : 0.1 * lro;
+      if (mode === "learn-prior") target[0] = coins[(j * 3 + m) % coins.length] + (m === 2 ? 0.5 : 0);
+      else target[0] = m === 0 ? (lro >= 50 ? 1 : 0) : m === 1 ? 0.1 * lro : 0.5 + 0.01 * lro;
       const trusted = models[m].priorTrusted;
       models[m].learnFrom(inputs, target, 0);
       if (models[m].priorTrusted !== trusted) switches++;
@@ -75,6 +77,7 @@ export default async function prepare(args: string[]): Promise<() => void> {
     for (let j = 0; j < JOBS; j++) step(j);
     if (!(sink[0] === sink[0])) throw new Error("NaN estimate");
     if (mode === "learn-prior") console.log(`trust switches: ${switches}`);
-    if (models[0].rollbacks + models[1].rollbacks > 0) console.log(`rollbacks: ${models[0].rollbacks + models[1].rollbacks}`);
+    const rollbacks = models.reduce((n, m) => n + m.rollbacks, 0);
+    if (rollbacks > 0) console.log(`rollbacks: ${rollbacks}`);
   };
 }
