@@ -4,7 +4,7 @@
 // the prior on the first half of the fleet-shift runs only ("modern" cars), so it is partly wrong
 // for the mixed fleet it is scored on: the case where online learning has to correct it.
 //
-//   npm run bench:prior-rates                                      # prior on 1001–1020, scored on 1–5
+//   npm run bench:prior-rates                                      # prior on 1001–1040 (as shipped), scored on 1–5
 //   npx tsx bench/prior-rates.ts --train=1001-1004 --modern-only   # a partly wrong prior
 //   npx tsx bench/prior-rates.ts --eval=6-10 --rates=0.003,0.0003
 //
@@ -26,7 +26,7 @@ import type { JobSample } from "../src/learn/job-sample.ts";
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? def;
 const range = (s: string) => s.split("-").map(Number) as [number, number];
-const [train0, train1] = range(arg("train", "1001-1020"));
+const [train0, train1] = range(arg("train", "1001-1040"));
 const [eval0, eval1] = range(arg("eval", "1-5"));
 const rates = arg("rates", "0.003,0.001,0.0003,0.0001").split(",").map(Number);
 const modernOnly = process.argv.includes("--modern-only");
