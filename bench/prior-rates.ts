@@ -17,11 +17,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedReplayScenario, samplesFromReplay } from "../src/cli/eval-dataset.ts";
 import { evaluate } from "../src/learn/evaluate.ts";
-import { judderTarget, raTarget } from "../src/learn/targets.ts";
 import { saveOnlineModel } from "../src/learn/model-store.ts";
 import { CutQualityLearner, JudderLearner, judderModelOptions, MODEL_KINDS, raModelOptions } from "../src/learn/learners.ts";
 import { loadPrior } from "../src/learn/prior.ts";
-import { RETRAIN_DEFAULTS, trainBatch } from "../src/retrain/batch-train.ts";
+import { trainPrior } from "./prior-training.ts";
 import type { JobSample } from "../src/learn/job-sample.ts";
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? def;
@@ -40,7 +39,7 @@ async function runs(scenario: string, a: number, b: number): Promise<JobSample[]
   return out;
 }
 
-// The prior, trained as bench/train-prior.ts trains it.
+// The prior, trained as bench/train-prior.ts trains it (bench/prior-training.ts).
 const train: JobSample[] = [];
 for (const scenario of modernOnly ? ["fleet-shift"] : ["mixed", "fleet-shift"]) {
   for (const run of await runs(scenario, train0, train1)) train.push(...(modernOnly ? run.filter((s) => s.ordinal <= 300) : run));
@@ -48,20 +47,9 @@ for (const scenario of modernOnly ? ["fleet-shift"] : ["mixed", "fleet-shift"]) 
 const dir = mkdtempSync(join(tmpdir(), "edgeprop-prior-rates-"));
 const files = { judder: join(dir, "judder.epnn"), ra: join(dir, "ra.epnn") };
 for (const kind of [MODEL_KINDS.judder, MODEL_KINDS.ra] as const) {
-  const x: Float64Array[] = [];
-  const t: number[] = [];
-  for (const s of train) {
-    if (!s.inputs) continue;
-    const y = kind === MODEL_KINDS.judder ? judderTarget(s.labels, s.lroPreUm) : raTarget(s.labels);
-    if (y === y) {
-      x.push(Float64Array.from(s.inputs));
-      t.push(y);
-    }
-  }
-  const r = trainBatch(kind, x, t, { ...RETRAIN_DEFAULTS, epochs });
-  r.model.origin = `prior-rates-${kind}`;
+  const r = trainPrior(kind, train, epochs, `prior-rates-${kind}`);
   saveOnlineModel(r.model, files[kind]);
-  process.stdout.write(`prior ${kind}: ${x.length} labels (seeds ${train0}–${train1}${modernOnly ? ", modern half of fleet-shift only" : ""}), last-epoch loss ${r.lastEpochLoss.toFixed(4)}\n`);
+  process.stdout.write(`prior ${kind}: ${r.labels} labels (seeds ${train0}–${train1}${modernOnly ? ", modern half of fleet-shift only" : ""}), last-epoch loss ${r.lastEpochLoss.toFixed(4)}\n`);
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;

@@ -24,10 +24,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cachedReplayScenario, samplesFromReplay } from "../src/cli/eval-dataset.ts";
-import { judderTarget, raTarget } from "../src/learn/targets.ts";
 import { saveOnlineModel } from "../src/learn/model-store.ts";
 import { MODEL_KINDS } from "../src/learn/learners.ts";
-import { RETRAIN_DEFAULTS, trainBatch } from "../src/retrain/batch-train.ts";
+import { RETRAIN_DEFAULTS } from "../src/retrain/batch-train.ts";
+import { trainPrior } from "./prior-training.ts";
 import type { JobSample } from "../src/learn/job-sample.ts";
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? def;
@@ -62,35 +62,14 @@ for (const scenario of scenarios) {
   }
 }
 
-const sets = {
-  [MODEL_KINDS.judder]: { x: [] as Float64Array[], t: [] as number[] },
-  [MODEL_KINDS.ra]: { x: [] as Float64Array[], t: [] as number[] },
-};
-for (const s of samples) {
-  if (!s.inputs) continue;
-  const x = Float64Array.from(s.inputs);
-  const j = judderTarget(s.labels, s.lroPreUm);
-  if (j === j) {
-    sets.judder.x.push(x);
-    sets.judder.t.push(j);
-  }
-  const a = raTarget(s.labels);
-  if (a === a) {
-    sets.ra.x.push(x);
-    sets.ra.t.push(a);
-  }
-}
-
 mkdirSync(out, { recursive: true });
 const made: Record<string, unknown> = {};
 for (const kind of [MODEL_KINDS.judder, MODEL_KINDS.ra] as const) {
-  const set = sets[kind];
-  const r = trainBatch(kind, set.x, set.t, { ...RETRAIN_DEFAULTS, epochs });
-  r.model.origin = version;
+  const r = trainPrior(kind, samples, epochs, version);
   const file = join(out, `${kind}.epnn`);
   saveOnlineModel(r.model, file);
-  made[kind] = { file: `${kind}.epnn`, labels: set.x.length, lastEpochLoss: r.lastEpochLoss, inputs: r.model.used.length };
-  process.stdout.write(`${kind}: ${set.x.length} labelled jobs, last-epoch loss ${r.lastEpochLoss.toFixed(4)} → ${file}\n`);
+  made[kind] = { file: `${kind}.epnn`, labels: r.labels, lastEpochLoss: r.lastEpochLoss, inputs: r.model.used.length };
+  process.stdout.write(`${kind}: ${r.labels} labelled jobs, last-epoch loss ${r.lastEpochLoss.toFixed(4)} → ${file}\n`);
 }
 writeFileSync(
   join(out, "prior.json"),
