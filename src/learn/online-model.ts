@@ -309,8 +309,7 @@ export class OnlineModel {
 
   /** learn() with the target read from targets[at] (the allocation-free form). */
   learnFrom(x: ArrayLike<number>, targets: ArrayLike<number>, at: number): boolean {
-    if (this.logTarget && !(targets[at] > 0)) return false;
-    const t = this.logTarget ? Math.log(targets[at]) : targets[at];
+    const t = this.targetOnScale(targets[at]);
     if (!(t === t) || t === Infinity || t === -Infinity) return false;
     const cap = this.opts.replaySize;
     const slot = this.bufWritten % cap;
