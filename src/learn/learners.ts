@@ -136,6 +136,6 @@ export function residualModelOptions(options: LearnerOptions = {}): OnlineModelO
 }
 export function raModelOptions(options: LearnerOptions = {}): OnlineModelOptions {
   // ln Ra: roughness is positive with multiplicative scatter; the network's estimate is then a
-  // median, which the absolute error the issue scores rewards (frozen prior, seeds 1–10: 0.102 → 0.100 µm).
+  // median, which the absolute error the issue scores rewards (bench:eval from scratch, seeds 1–5: 0.163 → 0.157 µm).
   return { use: RA_INPUTS, ...options, kind: MODEL_KINDS.ra, inputs: INPUT_NAMES, task: "regression", targetScale: "log", seed: (options.seed ?? 1) + 7 };
 }
