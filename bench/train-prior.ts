@@ -7,9 +7,9 @@
 //
 // 80 runs of 600 jobs: about 70 min of simulation and replay on one core the first time (cached in
 // bench/out/eval-cache after that), then a minute of training. More seeds than the first prior's
-// two: with twenty, the prior alone went from judder AUC 0.955 to 0.957 and Ra MAE 0.117 to
-// 0.101 µm on seeds 1–5 (and the online learner fine-tuning it keeps that: priorLearningRate in
-// src/learn/online-model.ts).
+// two: the prior alone scores judder AUC 0.955 / Ra MAE 0.111 µm on seeds 1–5 from 2 seeds, 0.958
+// / 0.102 from 20, 0.959 / 0.097 from 40 (bench/prior-rates.ts --train=…; the online learner
+// fine-tuning it keeps that: priorLearningRate in src/learn/online-model.ts).
 //
 // Each scenario run is replayed through the controller's own pipeline (src/cli/eval-dataset.ts; the
 // replays are cached in bench/out/eval-cache), the per-job inputs and labels are those the learners
